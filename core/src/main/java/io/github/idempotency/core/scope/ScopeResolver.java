@@ -1,0 +1,39 @@
+package io.github.idempotency.core.scope;
+
+import io.github.idempotency.core.RequestView;
+
+/**
+ * Decides the scope a key lives in. The stored entry is keyed by (scope, key): two requests with
+ * the same key but different scopes never see each other's entries.
+ *
+ * <p>Implementations are thread-safe and cheap (called on every guarded request).
+ */
+@FunctionalInterface
+public interface ScopeResolver {
+
+    /**
+     * @param request the request
+     * @return the scope; any string, including the empty string
+     */
+    String resolve(RequestView request);
+
+    /**
+     * The default: the principal's name (none when anonymous), the HTTP method and the route,
+     * each length-prefixed so that no principal name can imitate another scope.
+     *
+     * @return the default resolver
+     */
+    static ScopeResolver principalMethodRoute() {
+        return request -> {
+            String principal = request.principal().orElse("");
+            String method = request.method();
+            String route = request.route();
+            return new StringBuilder(principal.length() + method.length() + route.length() + 16)
+                    .append(request.principal().isPresent() ? "p" : "a")
+                    .append(principal.length()).append(':').append(principal)
+                    .append(method.length()).append(':').append(method)
+                    .append(route)
+                    .toString();
+        };
+    }
+}

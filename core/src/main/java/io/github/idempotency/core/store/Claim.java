@@ -1,0 +1,48 @@
+package io.github.idempotency.core.store;
+
+import java.time.Duration;
+
+/**
+ * A held claim on one entry, returned by {@link IdempotencyStore#claim(ClaimRequest)}. It carries
+ * the fencing token of that claim: every follow-up call succeeds only while the store still holds
+ * this very claim, so a holder whose lease ran out and was taken over can never overwrite or drop
+ * the newer holder's claim.
+ *
+ * <p>Each method is atomic and, on a networked store, one round trip. Implementations are
+ * thread-safe (the engine renews from a timer thread while the request thread completes).
+ * Failures to reach the store are thrown as {@link IdempotencyStoreException}.
+ */
+public interface Claim {
+
+    /** @return the entry this claim holds */
+    EntryKey key();
+
+    /**
+     * @return the fencing token: unique among all claims ever made on this key, including claims
+     *     made after an earlier entry for the key expired
+     */
+    long fencingToken();
+
+    /**
+     * Replaces the claim by a completed record holding {@code response}, expiring after {@code ttl}.
+     *
+     * @return {@code true} if stored; {@code false} if this claim is no longer held (lease expired
+     *     and taken over, or released), in which case nothing was written
+     */
+    boolean complete(StoredResponse response, Duration ttl);
+
+    /**
+     * Drops the claim so that the next request with the key runs the handler.
+     *
+     * @return {@code true} if dropped; {@code false} if this claim was no longer held (nothing
+     *     changed)
+     */
+    boolean release();
+
+    /**
+     * Extends the lease to {@code lease} from now (store time).
+     *
+     * @return {@code true} if extended; {@code false} if this claim is no longer held
+     */
+    boolean renew(Duration lease);
+}
