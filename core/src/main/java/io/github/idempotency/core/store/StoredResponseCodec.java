@@ -77,7 +77,6 @@ public final class StoredResponseCodec {
      *     bytes after the body); the message names what is wrong and at which offset
      */
     public static StoredResponse decode(byte[] encoded) {
-        Reader in = new Reader(encoded);
         if (encoded.length < 3 || encoded[0] != MAGIC_0 || encoded[1] != MAGIC_1) {
             throw new IllegalArgumentException("not an encoded stored response: expected magic bytes 0x494B ('IK'), found "
                     + hexPrefix(encoded));
@@ -86,7 +85,7 @@ public final class StoredResponseCodec {
             throw new IllegalArgumentException("unknown stored response version " + (encoded[2] & 0xFF)
                     + " (this library reads version " + VERSION + ")");
         }
-        in.at = 3;
+        Reader in = new Reader(encoded, 3);
         int status = in.readUnsignedShort("status");
         if (status < 100 || status > 999) {
             throw new IllegalArgumentException("encoded stored response holds status " + status
@@ -200,8 +199,9 @@ public final class StoredResponseCodec {
         private final byte[] bytes;
         private int at;
 
-        Reader(byte[] bytes) {
+        Reader(byte[] bytes, int at) {
             this.bytes = bytes;
+            this.at = at;
         }
 
         int remaining() {
