@@ -1,0 +1,78 @@
+package io.github.idempotency.benchmarks.load;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The end-to-end benchmark: for each {@link Scenario}, starts its server in a child JVM, loads it
+ * over loopback with {@link LoadGenerator}, and prints requests per second and latency
+ * percentiles, with throughput relative to the bare endpoint, as a Markdown table.
+ *
+ * <pre>
+ * java -cp benchmarks.jar io.github.idempotency.benchmarks.load.LoadBenchmark
+ *     [--short] [--connections=N] [--warmup=SECONDS] [--duration=SECONDS] [--scenarios=ID,...]
+ * </pre>
+ */
+public final class LoadBenchmark {
+
+    private LoadBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int connections = 8;
+        Duration warmup = Duration.ofSeconds(15);
+        Duration measured = Duration.ofSeconds(30);
+        List<Scenario> scenarios = List.of(Scenario.values());
+        for (String arg : args) {
+            String value = arg.substring(arg.indexOf('=') + 1);
+            if (arg.equals("--short")) {
+                warmup = Duration.ofSeconds(5);
+                measured = Duration.ofSeconds(10);
+            } else if (arg.startsWith("--connections=")) {
+                connections = Integer.parseInt(value);
+            } else if (arg.startsWith("--warmup=")) {
+                warmup = Duration.ofSeconds(Long.parseLong(value));
+            } else if (arg.startsWith("--duration=")) {
+                measured = Duration.ofSeconds(Long.parseLong(value));
+            } else if (arg.startsWith("--scenarios=")) {
+                scenarios = new ArrayList<>();
+                for (String id : value.split(",")) {
+                    scenarios.add(Scenario.byId(id.trim()));
+                }
+            } else {
+                throw new IllegalArgumentException("unknown argument '" + arg + "'; arguments: --short,"
+                        + " --connections=N, --warmup=SECONDS, --duration=SECONDS, --scenarios=" + Scenario.ids());
+            }
+        }
+        System.out.printf(Locale.ROOT, "%d connections, %d s warm-up, %d s measured per scenario%n",
+                connections, warmup.toSeconds(), measured.toSeconds());
+        Map<Scenario, LoadGenerator.Result> results = new LinkedHashMap<>();
+        for (Scenario scenario : scenarios) {
+            System.out.printf(Locale.ROOT, "running %s: %s%n", scenario.id(), scenario.description());
+            try (ServerProcess server = ServerProcess.start(scenario.setup())) {
+                LoadGenerator.Result result =
+                        new LoadGenerator(server.port(), scenario.keys(), connections).run(warmup, measured);
+                results.put(scenario, result);
+                if (result.failures() > 0) {
+                    System.out.printf(Locale.ROOT, "  %d failures, the first: %s%n", result.failures(), result.firstFailure());
+                }
+            }
+        }
+        printTable(results);
+    }
+
+    private static void printTable(Map<Scenario, LoadGenerator.Result> results) {
+        LoadGenerator.Result bare = results.get(Scenario.BARE);
+        System.out.println();
+        System.out.println("| scenario | what | requests/s | vs bare | p50 (ms) | p99 (ms) | failures |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|");
+        results.forEach((scenario, result) -> System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %s | %.3f | %.3f | %d |%n",
+                scenario.id(), scenario.description(), result.requestsPerSecond(),
+                bare == null ? "n/a" : String.format(Locale.ROOT, "%.1f %%", 100 * result.requestsPerSecond() / bare.requestsPerSecond()),
+                result.latencyMillis(50), result.latencyMillis(99), result.failures()));
+    }
+}
