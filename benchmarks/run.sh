@@ -42,7 +42,7 @@ fi
 
 if $load; then
   if $short; then
-    load_args=(--warmup=4 --duration=8 "${load_args[@]}")
+    load_args=(--short "${load_args[@]}")
   fi
   java -Xms1g -Xmx1g -cp "$jar" io.github.idempotency.benchmarks.load.LoadBenchmark "${load_args[@]}" \
     | tee "$root/benchmarks/target/load-results.md"

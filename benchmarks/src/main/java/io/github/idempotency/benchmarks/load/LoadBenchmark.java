@@ -30,8 +30,8 @@ public final class LoadBenchmark {
         for (String arg : args) {
             String value = arg.substring(arg.indexOf('=') + 1);
             if (arg.equals("--short")) {
-                warmup = Duration.ofSeconds(5);
-                measured = Duration.ofSeconds(10);
+                warmup = Duration.ofSeconds(4);
+                measured = Duration.ofSeconds(8);
             } else if (arg.startsWith("--connections=")) {
                 connections = Integer.parseInt(value);
             } else if (arg.startsWith("--warmup=")) {
