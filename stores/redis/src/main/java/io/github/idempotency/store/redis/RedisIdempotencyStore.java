@@ -237,7 +237,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
             throw failure(script, redisKey, "interrupted while waiting for the reply", e);
         } catch (RuntimeException e) {
             // Lettuce: connection refused or closed, its own timeout, an error reply.
-            throw failure(script, redisKey, e.getMessage(), e);
+            throw failure(script, redisKey, Objects.toString(e.getMessage(), e.getClass().getName()), e);
         }
     }
 

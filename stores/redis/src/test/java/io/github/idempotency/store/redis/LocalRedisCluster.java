@@ -12,8 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 
@@ -77,32 +80,42 @@ final class LocalRedisCluster implements AutoCloseable {
                 .start();
         nodes.add(node);
         ports.add(port);
-        CountDownLatch ready = new CountDownLatch(1);
-        List<String> log = new ArrayList<>();
-        Thread reader = new Thread(() -> drain(node, ready, log), "redis-node-" + port);
+        CompletableFuture<Boolean> started = new CompletableFuture<>();
+        List<String> log = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> drain(node, started, log), "redis-node-" + port);
         reader.setDaemon(true);
         reader.start();
-        if (!ready.await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        boolean ready;
+        try {
+            ready = started.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            ready = false;
+        }
+        if (!ready) {
             throw new IllegalStateException("redis-server on port " + port + " did not start: " + log);
         }
     }
 
-    /** Reads a node's log to the end, so it never blocks on a full pipe; counts down once it is ready. */
-    private static void drain(Process node, CountDownLatch ready, List<String> log) {
+    /**
+     * Reads a node's log to the end, so that the node never blocks on a full pipe; completes
+     * {@code started} with {@code true} once the node accepts connections, {@code false} if it
+     * exits before.
+     */
+    private static void drain(Process node, CompletableFuture<Boolean> started, List<String> log) {
         try (BufferedReader lines = new BufferedReader(
                 new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = lines.readLine()) != null; ) {
-                if (ready.getCount() > 0) {
-                    synchronized (log) {
-                        log.add(line);
-                    }
+                if (!started.isDone()) {
+                    log.add(line);
                 }
                 if (line.contains("Ready to accept connections")) {
-                    ready.countDown();
+                    started.complete(true);
                 }
             }
         } catch (IOException e) {
             // the node was stopped
+        } finally {
+            started.complete(false);
         }
     }
 
