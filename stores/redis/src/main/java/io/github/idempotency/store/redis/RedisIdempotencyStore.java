@@ -64,7 +64,10 @@ import org.slf4j.LoggerFactory;
  * Each claim gets a random 64-bit fencing token from a {@link SecureRandom}. Since an expired
  * entry is gone from Redis, no counter could survive it; a random token instead makes two claims
  * on one key share a token with probability 2<sup>-64</sup>, also across application instances,
- * which each draw from their own independently seeded generator.
+ * which each draw from their own generator seeded by the operating system. ({@code ThreadLocalRandom}
+ * is seeded from clock readings unless configured otherwise, so instances started together could
+ * not rely on independent sequences; one {@code SecureRandom} call per claim costs far less than
+ * the round trip.)
  *
  * <h2>Failures</h2>
  * Each command waits at most the {@linkplain Builder#commandTimeout(Duration) command timeout};
