@@ -116,6 +116,13 @@ class CanonicalJsonFingerprintTest {
     }
 
     @Test
+    void numberLongerThanTheParserLimitIsHashedAsExactBytes() {
+        TestRequest request = PAYMENT.withBody("[" + "9".repeat(1001) + "]");
+
+        assertThat(fingerprint(request)).isEqualTo(Fingerprints.of(FingerprintStrategy.sha256(), request));
+    }
+
+    @Test
     void invalidJsonBodiesThatDifferInWhiteSpaceDiffer() {
         assertThat(fingerprint(PAYMENT.withBody("{\"amount\": 1250,")))
                 .isNotEqualTo(fingerprint(PAYMENT.withBody("{\"amount\":1250,")));

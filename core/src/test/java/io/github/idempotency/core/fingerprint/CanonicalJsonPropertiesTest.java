@@ -32,7 +32,7 @@ class CanonicalJsonPropertiesTest {
     /** JSON {@code null}; jqwik's collections do not hold Java nulls. */
     private enum JsonNull { NULL }
 
-    @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
+    @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
     void rewrittenDocumentHasTheSameFingerprint(@ForAll("objects") Map<String, Object> document,
             @ForAll long seed) {
         Random random = new Random(seed);
@@ -42,7 +42,7 @@ class CanonicalJsonPropertiesTest {
         assertThat(fingerprint(rewritten)).as("%s%nvs%n%s", plain, rewritten).isEqualTo(fingerprint(plain));
     }
 
-    @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
+    @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
     void addedMemberChangesTheFingerprint(@ForAll("objects") Map<String, Object> document) {
         Map<String, Object> changed = new LinkedHashMap<>(document);
         changed.put("\u0000changed", "value"); // a member the generator never produces

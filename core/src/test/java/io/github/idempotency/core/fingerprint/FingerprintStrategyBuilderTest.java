@@ -91,7 +91,7 @@ class FingerprintStrategyBuilderTest {
 
     @Test
     void blankHeaderNameIsRejected() {
-        assertThatThrownBy(() -> FingerprintStrategy.builder().includeHeaders("X-Tenant", " "))
+        assertThatThrownBy(() -> FingerprintStrategy.builder().includeHeaders("X-Tenant", " ").build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("blank");
     }

@@ -26,8 +26,9 @@ import java.util.Set;
  *
  * <p>No canonical form (the caller then hashes the exact bytes) for: a body that is not one valid
  * JSON document (including an empty body and trailing content), a document with a duplicate member
- * name, a document nested deeper than {@value #MAX_NESTING_DEPTH} arrays and objects, or a number
- * whose exponent is out of range. The document size is bounded by the request body limit.
+ * name, a document nested deeper than {@value #MAX_NESTING_DEPTH} arrays and objects, a number of
+ * more than 1000 characters (Jackson's default limit) or whose exponent is out of range. The
+ * document size is bounded by the request body limit, so the number of tokens is too.
  */
 final class CanonicalJson {
 
