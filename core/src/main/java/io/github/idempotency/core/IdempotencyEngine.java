@@ -462,7 +462,7 @@ public final class IdempotencyEngine implements AutoCloseable {
             return this;
         }
 
-        /** @param base the base URI of problem types (default {@value}) @return this */
+        /** @param base the base URI of problem types (default {@link IdempotencyEngine#DEFAULT_PROBLEM_BASE}) @return this */
         public Builder problemBase(URI base) {
             this.problemBase = Objects.requireNonNull(base, "base");
             return this;
