@@ -20,21 +20,23 @@ import org.junit.jupiter.api.Assumptions;
 enum TestDatabase {
 
     POSTGRESQL("PostgreSQL at 127.0.0.1:5432 (database test, user postgres)",
-            "jdbc:postgresql://127.0.0.1:5432/test?connectTimeout=2", "postgres"),
+            "jdbc:postgresql://127.0.0.1:5432/test?connectTimeout=2", "postgres", "SET TIME ZONE '%s'"),
     MARIADB("MariaDB at 127.0.0.1:3306 (database test, user root, empty password)",
-            "jdbc:mariadb://127.0.0.1:3306/test?connectTimeout=2000", "root"),
-    H2("H2 in memory", "jdbc:h2:mem:idempotency;DB_CLOSE_DELAY=-1", "sa");
+            "jdbc:mariadb://127.0.0.1:3306/test?connectTimeout=2000", "root", "SET time_zone = '%s'"),
+    H2("H2 in memory", "jdbc:h2:mem:idempotency;DB_CLOSE_DELAY=-1", "sa", "SET TIME ZONE '%s'");
 
     private static final Map<TestDatabase, Object> POOLS = new EnumMap<>(TestDatabase.class);
 
     private final String description;
     private final String url;
     private final String user;
+    private final String setTimeZone;
 
-    TestDatabase(String description, String url, String user) {
+    TestDatabase(String description, String url, String user, String setTimeZone) {
         this.description = description;
         this.url = url;
         this.user = user;
+        this.setTimeZone = setTimeZone;
     }
 
     /**
@@ -56,6 +58,18 @@ enum TestDatabase {
         throw new AssertionError("unreachable");
     }
 
+    /**
+     * @param offset a UTC offset such as {@code +13:00}
+     * @return a new pool of one connection whose session time zone is {@code offset}; close it after use
+     */
+    HikariDataSource newPoolInTimeZone(String offset) {
+        dataSource();
+        HikariConfig config = config("test-" + name().toLowerCase(Locale.ROOT) + "-tz");
+        config.setMaximumPoolSize(1);
+        config.setConnectionInitSql(String.format(setTimeZone, offset));
+        return new HikariDataSource(config);
+    }
+
     /** @return a table name no other test run uses */
     String newTableName() {
         return "idem_" + name().toLowerCase(Locale.ROOT) + "_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
@@ -71,18 +85,23 @@ enum TestDatabase {
 
     /** @return the pool, or the exception that says why there is none */
     private Object connect() {
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("test-" + name().toLowerCase(Locale.ROOT));
-        config.setJdbcUrl(url);
-        config.setUsername(user);
-        config.setPassword("");
+        HikariConfig config = config("test-" + name().toLowerCase(Locale.ROOT));
         config.setMaximumPoolSize(16);
-        config.setConnectionTimeout(10_000);
-        config.setInitializationFailTimeout(2_000);
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
             return e;
         }
+    }
+
+    private HikariConfig config(String poolName) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(poolName);
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword("");
+        config.setConnectionTimeout(10_000);
+        config.setInitializationFailTimeout(2_000);
+        return config;
     }
 }

@@ -111,11 +111,11 @@ public final class EntryStatements {
             case MARIADB, MYSQL -> new EntryStatements(
                     dialect == JdbcDialect.MARIADB ? MARIADB_CLAIM : MYSQL_UPSERT,
                     dialect == JdbcDialect.MARIADB, MYSQL_PURGE, table,
-                    databaseTime ? "(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6)) DIV 1000)" : "?",
+                    databaseTime ? "(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(3)) DIV 1000)" : "?",
                     !databaseTime);
             case H2 -> new EntryStatements(H2_CLAIM, true, H2_PURGE, table,
                     databaseTime
-                            ? "DATEDIFF(MILLISECOND, TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00', CURRENT_TIMESTAMP)"
+                            ? "CAST(FLOOR(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000) AS BIGINT)"
                             : "CAST(? AS BIGINT)",
                     !databaseTime);
         };
