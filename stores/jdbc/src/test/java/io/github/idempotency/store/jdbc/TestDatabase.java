@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -59,15 +60,23 @@ enum TestDatabase {
     }
 
     /**
+     * @param customize adjusts the settings of the new pool
+     * @return a new pool of one connection to this database; close it after use
+     */
+    HikariDataSource newPool(Consumer<HikariConfig> customize) {
+        dataSource();
+        HikariConfig config = config("test-" + name().toLowerCase(Locale.ROOT) + "-custom");
+        config.setMaximumPoolSize(1);
+        customize.accept(config);
+        return new HikariDataSource(config);
+    }
+
+    /**
      * @param offset a UTC offset such as {@code +13:00}
      * @return a new pool of one connection whose session time zone is {@code offset}; close it after use
      */
     HikariDataSource newPoolInTimeZone(String offset) {
-        dataSource();
-        HikariConfig config = config("test-" + name().toLowerCase(Locale.ROOT) + "-tz");
-        config.setMaximumPoolSize(1);
-        config.setConnectionInitSql(String.format(setTimeZone, offset));
-        return new HikariDataSource(config);
+        return newPool(config -> config.setConnectionInitSql(String.format(setTimeZone, offset)));
     }
 
     /** @return a table name no other test run uses */
