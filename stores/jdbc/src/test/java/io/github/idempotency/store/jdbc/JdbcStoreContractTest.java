@@ -5,7 +5,6 @@ import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreContract;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -27,11 +26,6 @@ abstract class JdbcStoreContractTest extends IdempotencyStoreContract {
         this.timeSource = timeSource;
     }
 
-    @BeforeAll
-    void createTable() {
-        table = target.createTable();
-    }
-
     @AfterAll
     void dropTable() {
         if (table != null) {
@@ -39,8 +33,12 @@ abstract class JdbcStoreContractTest extends IdempotencyStoreContract {
         }
     }
 
+    /** Creates the table for the first test; skips each test, with the reason, when the database is absent. */
     @Override
     protected IdempotencyStore createStore() {
+        if (table == null) {
+            table = target.createTable();
+        }
         JdbcIdempotencyStore.Builder builder = JdbcIdempotencyStore.builder(target.database.dataSource())
                 .dialect(target.dialect)
                 .tableName(table);
