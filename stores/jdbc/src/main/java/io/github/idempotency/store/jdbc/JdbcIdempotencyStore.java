@@ -162,11 +162,15 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
             Instant expiresAt = Instant.ofEpochMilli(row.expiresAt());
             return switch (row.state()) {
                 case EntryRow.CLAIM -> new ClaimResult.InFlight(fingerprint, expiresAt);
-                case EntryRow.RECORD -> new ClaimResult.Completed(
-                        fingerprint, StoredResponseCodec.decode(row.response()), expiresAt);
+                case EntryRow.RECORD -> {
+                    if (row.response() == null) {
+                        throw new IllegalArgumentException("a completed record without a response");
+                    }
+                    yield new ClaimResult.Completed(fingerprint, StoredResponseCodec.decode(row.response()), expiresAt);
+                }
                 default -> throw new IllegalArgumentException("unknown state '" + row.state() + "'");
             };
-        } catch (IllegalArgumentException | NullPointerException e) {
+        } catch (IllegalArgumentException e) {
             throw new IdempotencyStoreException("JDBC idempotency store: row " + id + " of table " + tableName
                     + " cannot be read as an entry: " + e.getMessage(), e);
         }

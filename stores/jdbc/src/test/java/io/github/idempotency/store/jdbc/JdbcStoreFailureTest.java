@@ -11,6 +11,8 @@ import io.github.idempotency.core.store.IdempotencyStoreException;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -18,8 +20,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 /** Database failures reach the caller as {@link IdempotencyStoreException} naming the operation and SQL state. */
 class JdbcStoreFailureTest {
 
-    private static final ClaimRequest REQUEST =
-            new ClaimRequest(new EntryKey("failure-test", "key"), Fingerprint.of(new byte[] {1}), Duration.ofSeconds(30));
+    private static final ClaimRequest REQUEST = request(new EntryKey("failure-test", "key"));
 
     @Test
     void unreachableDatabaseFailsEveryOperationQuicklyWithTheOperationAndSqlState() throws IOException {
@@ -72,6 +73,40 @@ class JdbcStoreFailureTest {
                 .isInstanceOf(IdempotencyStoreException.class)
                 .hasMessageStartingWith("JDBC idempotency store: claim on table idem_never_created failed (SQL state 42S0")
                 .hasMessageContaining("IDEM_NEVER_CREATED");
+    }
+
+    @Test
+    void rowThatIsNotAnEntryIsReportedWithItsIdAndWhatIsWrong() throws SQLException {
+        String table = DialectUnderTest.H2.createTable();
+        try (Connection connection = TestDatabase.H2.dataSource().getConnection();
+                PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
+                        + " (id, state, fingerprint, fencing_token, expires_at, response, created_at)"
+                        + " VALUES (?, ?, X'01', 1, ?, NULL, 0)")) {
+            for (String state : new String[] {"RECORD", "LOCKED"}) {
+                EntryKey key = new EntryKey("failure-test", state);
+                insert.setString(1, key.digest());
+                insert.setString(2, state);
+                insert.setLong(3, Long.MAX_VALUE);
+                insert.executeUpdate();
+            }
+            JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(TestDatabase.H2.dataSource())
+                    .dialect(JdbcDialect.H2).tableName(table).build();
+
+            assertThatThrownBy(() -> store.claim(request(new EntryKey("failure-test", "RECORD"))))
+                    .isInstanceOf(IdempotencyStoreException.class)
+                    .hasMessage("JDBC idempotency store: row " + new EntryKey("failure-test", "RECORD").digest() + " of table "
+                            + table + " cannot be read as an entry: a completed record without a response");
+            assertThatThrownBy(() -> store.claim(request(new EntryKey("failure-test", "LOCKED"))))
+                    .isInstanceOf(IdempotencyStoreException.class)
+                    .hasMessage("JDBC idempotency store: row " + new EntryKey("failure-test", "LOCKED").digest() + " of table "
+                            + table + " cannot be read as an entry: unknown state 'LOCKED'");
+        } finally {
+            TestDatabase.H2.dropTable(table);
+        }
+    }
+
+    private static ClaimRequest request(EntryKey key) {
+        return new ClaimRequest(key, Fingerprint.of(new byte[] {1}), Duration.ofSeconds(30));
     }
 
     /** @return a local port nothing listens on */
