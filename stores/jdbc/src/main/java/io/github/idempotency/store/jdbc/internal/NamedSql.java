@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 public final class NamedSql {
 
     /** The name of the current-time parameter. */
-    public static final String NOW = "now";
+    private static final String NOW = "now";
 
     private static final Pattern PARAMETER = Pattern.compile(":([a-z_]+)");
 
@@ -94,10 +94,5 @@ public final class NamedSql {
         } else {
             throw new IllegalArgumentException("no value of a supported type for parameter :" + name + ": " + value);
         }
-    }
-
-    @Override
-    public String toString() {
-        return sql;
     }
 }
