@@ -1,0 +1,291 @@
+package io.github.idempotency.servlet;
+
+import io.github.idempotency.core.Decision;
+import io.github.idempotency.core.EndpointPolicy;
+import io.github.idempotency.core.IdempotencyEngine;
+import io.github.idempotency.core.Outcome;
+import io.github.idempotency.core.Proceed;
+import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A servlet filter that makes the requests it guards idempotent: the first request with an
+ * {@code Idempotency-Key} runs the application and its response is stored; every retry with the
+ * same key gets that response again, without running the application.
+ *
+ * <p>A request is guarded when its method is guarded by the filter's {@link EndpointPolicy}
+ * (default {@code POST} and {@code PATCH}) and its path within the application matches one of the
+ * filter's path patterns (servlet-style: {@code /payments}, {@code /payments/*}, {@code *.json};
+ * default every path). Other requests pass to the chain untouched: not wrapped, not buffered, no
+ * store access.
+ *
+ * <p>For a guarded request the filter asks {@link IdempotencyEngine#decide} and then either
+ * passes the request on (not guarded after all, for example no key where none is required),
+ * writes a replay or a problem through {@link DecisionWriter}, or runs the chain with the body
+ * buffered ({@link ServletRequestView}) and the response captured ({@link CapturingResponse}),
+ * then completes or releases the key, always exactly one of the two. Exceptions from the chain
+ * release the key and propagate. When the application starts asynchronous processing, the key is
+ * completed when it ends ({@link AsyncListener#onComplete}) and released on timeout or error; the
+ * filter must then be registered with {@code asyncSupported} true.
+ *
+ * <p>Create it in code with {@link #builder(IdempotencyEngine)}, or let the container create it
+ * (no-argument constructor) and configure it with init-parameters; see {@link #init(FilterConfig)}.
+ * Thread-safe once initialised.
+ */
+public final class IdempotencyFilter implements Filter {
+
+    /**
+     * The {@link jakarta.servlet.ServletContext} attribute under which an application may place an
+     * {@link IdempotencyEngine} built in code, for a filter the container creates: {@value}.
+     */
+    public static final String ENGINE_ATTRIBUTE = "io.github.idempotency.servlet.IdempotencyEngine";
+
+    private static final Logger log = LoggerFactory.getLogger(IdempotencyFilter.class);
+
+    private IdempotencyEngine engine;
+    private EndpointPolicy policy;
+    private PathPatterns paths;
+    private boolean ownsEngine;
+
+    /** For the container: the filter is configured by {@link #init(FilterConfig)}. */
+    public IdempotencyFilter() {
+    }
+
+    private IdempotencyFilter(Builder builder) {
+        this.engine = builder.engine;
+        this.policy = builder.policy;
+        this.paths = PathPatterns.of(builder.paths);
+    }
+
+    /**
+     * @param engine the engine; the filter does not close it
+     * @return a builder guarding every path with {@link EndpointPolicy#defaults()}
+     */
+    public static Builder builder(IdempotencyEngine engine) {
+        return new Builder(engine);
+    }
+
+    /**
+     * Configures a filter the container created. A filter built with {@link #builder} takes no
+     * init-parameters.
+     *
+     * <p>The engine is the one in the servlet context attribute {@link #ENGINE_ATTRIBUTE} if
+     * present; otherwise the filter builds one with an in-memory store and closes it in
+     * {@link #destroy()}. The init-parameters ({@code docs/servlet.md} lists them with their
+     * defaults): {@code key-header} and {@code store-failure-mode} (only when the filter builds
+     * the engine), {@code methods}, {@code paths}, {@code ttl}, {@code lease},
+     * {@code key-required}, {@code max-request-body}, {@code max-stored-body},
+     * {@code storage-policy}, {@code concurrency}, {@code fingerprint} and
+     * {@code excluded-response-headers}.
+     *
+     * @throws ServletException naming the parameter, the bad value and what is accepted, for an
+     *     unknown parameter or a bad value
+     */
+    @Override
+    public void init(FilterConfig config) throws ServletException {
+        if (engine != null) {
+            if (config.getInitParameterNames().hasMoreElements()) {
+                throw new ServletException("filter " + config.getFilterName() + " was built in code and takes no"
+                        + " init-parameters; configure it through IdempotencyFilter.builder instead");
+            }
+            return;
+        }
+        FilterInitParameters parameters = FilterInitParameters.read(config);
+        policy = parameters.policy();
+        paths = parameters.paths();
+        Object supplied = config.getServletContext().getAttribute(ENGINE_ATTRIBUTE);
+        if (supplied == null) {
+            engine = parameters.configure(IdempotencyEngine.builder(InMemoryIdempotencyStore.create())).build();
+            ownsEngine = true;
+        } else if (supplied instanceof IdempotencyEngine suppliedEngine) {
+            parameters.requireNoEngineSettings("in the servlet context attribute " + ENGINE_ATTRIBUTE);
+            engine = suppliedEngine;
+        } else {
+            throw new ServletException("the servlet context attribute " + ENGINE_ATTRIBUTE + " must hold an "
+                    + IdempotencyEngine.class.getName() + ", not a " + supplied.getClass().getName());
+        }
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        if (engine == null) {
+            throw new IllegalStateException("IdempotencyFilter was not initialised: the container calls init,"
+                    + " or build it with IdempotencyFilter.builder");
+        }
+        if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)
+                || !policy.guards(request.getMethod()) || !paths.matches(pathWithinApplication(request))) {
+            chain.doFilter(req, res);
+            return;
+        }
+        ServletRequestView view = ServletRequestView.of(request);
+        Decision decision = engine.decide(view, policy);
+        if (decision instanceof Proceed proceed) {
+            proceed(view.request(), response, chain, proceed);
+        } else if (decision instanceof Decision.Replay replay) {
+            DecisionWriter.writeReplay(replay, response);
+        } else if (decision instanceof Decision.Reject reject) {
+            DecisionWriter.writeProblem(reject, response);
+        } else {
+            chain.doFilter(view.request(), response);
+        }
+    }
+
+    private static String pathWithinApplication(HttpServletRequest request) {
+        String pathInfo = request.getPathInfo();
+        return pathInfo == null ? request.getServletPath() : request.getServletPath() + pathInfo;
+    }
+
+    private static void proceed(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+            Proceed proceed) throws IOException, ServletException {
+        CapturingResponse capturing = new CapturingResponse(response);
+        capturing.startCapture(proceed.maxStoredBodyBytes());
+        HttpServletRequest forApplication = new AsyncCapturingRequest(request, capturing);
+        boolean completesWhenAsyncEnds = false;
+        try {
+            chain.doFilter(forApplication, capturing);
+            if (forApplication.isAsyncStarted()) {
+                forApplication.getAsyncContext().addListener(new AsyncCompletion(proceed, capturing, describe(request)));
+                completesWhenAsyncEnds = true;
+            } else {
+                complete(proceed, capturing, describe(request));
+            }
+        } finally {
+            if (!completesWhenAsyncEnds) {
+                proceed.release(Outcome.NOT_STORED); // ignored after complete: releases on exceptions
+            }
+        }
+    }
+
+    private static String describe(HttpServletRequest request) {
+        return request.getMethod() + " " + request.getRequestURI();
+    }
+
+    /** Stores the captured response, or releases the key when the capture is incomplete. */
+    private static void complete(Proceed proceed, CapturingResponse capturing, String request) {
+        Optional<String> uncaptured = capturing.uncapturedReason();
+        if (uncaptured.isPresent()) {
+            log.warn("Response to {} was sent but not stored, the Idempotency-Key is released: {}",
+                    request, uncaptured.get());
+            proceed.release(Outcome.NOT_STORED);
+        } else {
+            proceed.complete(capturing.toStoredResponse());
+        }
+    }
+
+    /** Closes the engine if this filter built it. */
+    @Override
+    public void destroy() {
+        if (ownsEngine) {
+            engine.close();
+        }
+    }
+
+    /** Builds an {@link IdempotencyFilter}. Not thread-safe. */
+    public static final class Builder {
+        private final IdempotencyEngine engine;
+        private EndpointPolicy policy = EndpointPolicy.defaults();
+        private List<String> paths = List.of("/*");
+
+        private Builder(IdempotencyEngine engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
+        }
+
+        /** @param policy how guarded requests are treated (default {@link EndpointPolicy#defaults()}) @return this */
+        public Builder policy(EndpointPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * @param patterns the servlet-style path patterns to guard ({@code /payments},
+         *     {@code /payments/*}, {@code *.json}; default {@code /*}, every path), matched against
+         *     the path within the application
+         * @return this
+         */
+        public Builder paths(String... patterns) {
+            this.paths = List.of(patterns);
+            return this;
+        }
+
+        /**
+         * @return the filter
+         * @throws IllegalArgumentException if no path pattern was given or one is malformed
+         */
+        public IdempotencyFilter build() {
+            return new IdempotencyFilter(this);
+        }
+    }
+
+    /**
+     * Makes {@code startAsync()} without arguments hand the capturing response to the
+     * {@link AsyncContext}, so that the application's asynchronous writes are captured too.
+     */
+    private static final class AsyncCapturingRequest extends HttpServletRequestWrapper {
+        private final CapturingResponse response;
+
+        AsyncCapturingRequest(HttpServletRequest request, CapturingResponse response) {
+            super(request);
+            this.response = response;
+        }
+
+        @Override
+        public AsyncContext startAsync() {
+            return startAsync(this, response);
+        }
+    }
+
+    /** Completes or releases the key when the application's asynchronous processing ends. */
+    private static final class AsyncCompletion implements AsyncListener {
+        private final Proceed proceed;
+        private final CapturingResponse capturing;
+        private final String request;
+
+        AsyncCompletion(Proceed proceed, CapturingResponse capturing, String request) {
+            this.proceed = proceed;
+            this.capturing = capturing;
+            this.request = request;
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            try {
+                complete(proceed, capturing, request);
+            } finally {
+                proceed.release(Outcome.NOT_STORED); // ignored after complete
+            }
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            proceed.release(Outcome.NOT_STORED);
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            proceed.release(Outcome.NOT_STORED);
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            event.getAsyncContext().addListener(this);
+        }
+    }
+}
