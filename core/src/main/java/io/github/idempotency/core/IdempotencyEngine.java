@@ -1,14 +1,37 @@
 package io.github.idempotency.core;
 
+import io.github.idempotency.core.fingerprint.Fingerprint;
+import io.github.idempotency.core.fingerprint.FingerprintStrategy;
 import io.github.idempotency.core.key.IdempotencyKey;
+import io.github.idempotency.core.key.InvalidIdempotencyKeyException;
+import io.github.idempotency.core.problem.Problem;
+import io.github.idempotency.core.problem.ProblemType;
 import io.github.idempotency.core.scope.ScopeResolver;
+import io.github.idempotency.core.store.Claim;
+import io.github.idempotency.core.store.ClaimRequest;
+import io.github.idempotency.core.store.ClaimResult;
+import io.github.idempotency.core.store.EntryKey;
 import io.github.idempotency.core.store.IdempotencyStore;
+import io.github.idempotency.core.store.IdempotencyStoreException;
+import io.github.idempotency.core.store.ResponseHeader;
 import io.github.idempotency.core.store.StoredResponse;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The framework-free entry point: given a request and its endpoint's policy, decides whether the
@@ -28,8 +51,54 @@ public final class IdempotencyEngine implements AutoCloseable {
     /** The default base of problem type URIs. */
     public static final URI DEFAULT_PROBLEM_BASE = URI.create("https://idempotency.github.io/problems/");
 
+    private static final Logger log = LoggerFactory.getLogger(IdempotencyEngine.class);
+
+    private static final Decision.PassThrough NOT_GUARDED =
+            new Decision.PassThrough(Decision.PassThrough.Reason.METHOD_NOT_GUARDED);
+    private static final Decision.PassThrough NO_KEY = new Decision.PassThrough(Decision.PassThrough.Reason.NO_KEY);
+    private static final Decision.PassThrough STORE_DOWN =
+            new Decision.PassThrough(Decision.PassThrough.Reason.STORE_UNAVAILABLE);
+
+    /** First and longest pause between two looks at an in-flight entry while waiting for it. */
+    private static final long FIRST_POLL_MILLIS = 5;
+    private static final long MAX_POLL_MILLIS = 250;
+
+    private final IdempotencyStore store;
+    private final Clock clock;
+    private final ScopeResolver scopeResolver;
+    private final StoreFailureMode storeFailureMode;
+    private final String keyHeader;
+    private final IdempotencyListener listener;
+    private final Duration inFlightRetryAfter;
+    private final Duration storeUnavailableRetryAfter;
+    private final ScheduledExecutorService renewalScheduler;
+    private final boolean ownsScheduler;
+    private final EnumMap<ProblemType, URI> problemTypes = new EnumMap<>(ProblemType.class);
+
     private IdempotencyEngine(Builder b) {
-        throw new UnsupportedOperationException("TODO");
+        store = b.store;
+        clock = b.clock;
+        scopeResolver = b.scopeResolver;
+        storeFailureMode = b.storeFailureMode;
+        keyHeader = b.keyHeader;
+        listener = b.listener;
+        inFlightRetryAfter = b.inFlightRetryAfter;
+        storeUnavailableRetryAfter = b.storeUnavailableRetryAfter;
+        ownsScheduler = b.renewalScheduler == null;
+        renewalScheduler = ownsScheduler ? defaultScheduler() : b.renewalScheduler;
+        for (ProblemType type : ProblemType.values()) {
+            problemTypes.put(type, b.problemBase.resolve(type.slug()));
+        }
+    }
+
+    private static ScheduledExecutorService defaultScheduler() {
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "idempotency-lease-renewal");
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+        return scheduler;
     }
 
     /**
@@ -42,45 +111,313 @@ public final class IdempotencyEngine implements AutoCloseable {
 
     /** @return the request header carrying the key */
     public String keyHeader() {
-        throw new UnsupportedOperationException("TODO");
+        return keyHeader;
     }
 
     /**
-     * Decides what happens to one request. May read the request body (through
-     * {@link RequestView#readBody}) when the request is guarded and carries a valid key. With a
+     * Decides what happens to one request. Reads the request body (through
+     * {@link RequestView#readBody}) only when the request is guarded and carries a valid key. With a
      * waiting {@link ConcurrencyPolicy} it may block up to that policy's bound.
      *
      * @param request the request
      * @param policy the endpoint's policy
-     * @return the decision; never throws for bad input or store failures (those are decisions)
-     * @throws java.io.IOException if the request body cannot be read
+     * @return the decision; bad input and store failures are decisions, never exceptions
+     * @throws IOException if the request body cannot be read (the client went away)
      */
-    public Decision decide(RequestView request, EndpointPolicy policy) throws java.io.IOException {
-        throw new UnsupportedOperationException("TODO");
+    public Decision decide(RequestView request, EndpointPolicy policy) throws IOException {
+        if (!policy.guards(request.method())) {
+            return NOT_GUARDED;
+        }
+        List<String> keyValues = request.headerValues(keyHeader);
+        if (keyValues.isEmpty()) {
+            if (!policy.keyRequired()) {
+                return NO_KEY;
+            }
+            return reject(request, Outcome.MISSING_KEY, ProblemType.MISSING_KEY,
+                    "This endpoint requires an " + keyHeader + " header: 1 to 255 visible ASCII characters,"
+                            + " for example a UUID, the same on every retry of the request.", null);
+        }
+        IdempotencyKey key;
+        try {
+            key = IdempotencyKey.parse(keyValues);
+        } catch (InvalidIdempotencyKeyException e) {
+            return reject(request, Outcome.INVALID_KEY, ProblemType.INVALID_KEY, e.getMessage(), null);
+        }
+
+        FingerprintStrategy.Fingerprinter fingerprinter = policy.fingerprint().start(request);
+        try {
+            request.readBody(policy.maxRequestBodyBytes(), fingerprinter);
+        } catch (BodyTooLargeException e) {
+            return reject(request, Outcome.BODY_TOO_LARGE, ProblemType.BODY_TOO_LARGE,
+                    "The request body exceeds the limit of " + e.limit() + " bytes for this endpoint.", null);
+        }
+        Fingerprint fingerprint = fingerprinter.finish();
+        ClaimRequest claimRequest =
+                new ClaimRequest(new EntryKey(scopeResolver.resolve(request), key.value()), fingerprint, policy.lease());
+
+        long waitUntil = policy.concurrency().waits() ? clock.millis() + policy.concurrency().maxWait().toMillis() : 0;
+        long pause = FIRST_POLL_MILLIS;
+        while (true) {
+            ClaimResult result;
+            try {
+                result = claim(claimRequest);
+            } catch (IdempotencyStoreException e) {
+                return storeFailure(request, e);
+            }
+            if (result instanceof ClaimResult.Acquired acquired) {
+                report(request, Outcome.NEW);
+                Execution execution = new Execution(acquired.claim(), key, policy, request);
+                execution.startRenewal();
+                return new Proceed(execution);
+            }
+            if (result instanceof ClaimResult.Completed completed) {
+                if (!completed.fingerprint().equals(fingerprint)) {
+                    return mismatch(request);
+                }
+                report(request, Outcome.REPLAYED);
+                return new Decision.Replay(completed.response());
+            }
+            ClaimResult.InFlight inFlight = (ClaimResult.InFlight) result;
+            if (!inFlight.fingerprint().equals(fingerprint)) {
+                return mismatch(request);
+            }
+            long remaining = waitUntil - clock.millis();
+            if (remaining <= 0 || !pause(Math.min(pause, remaining))) {
+                return reject(request, Outcome.IN_FLIGHT, ProblemType.IN_FLIGHT,
+                        "A request with this " + keyHeader + " is still being processed. Retry after "
+                                + Math.max(1, inFlightRetryAfter.toSeconds()) + " s to receive its response.",
+                        inFlightRetryAfter);
+            }
+            pause = Math.min(pause * 2, MAX_POLL_MILLIS);
+        }
     }
 
     /** Stops lease renewal (renewal for running handlers ends; their claims expire by lease). */
     @Override
     public void close() {
-        throw new UnsupportedOperationException("TODO");
+        if (ownsScheduler) {
+            renewalScheduler.shutdownNow();
+        }
     }
 
-    /** The state of one proceeding request; see {@link Proceed}. */
-    final class Execution {
+    private static boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private Decision mismatch(RequestView request) {
+        return reject(request, Outcome.MISMATCH, ProblemType.FINGERPRINT_MISMATCH,
+                "This " + keyHeader + " was already used for a different request (method, path, query,"
+                        + " content type or body differ). Use a new key for a new request.", null);
+    }
+
+    private Decision storeFailure(RequestView request, IdempotencyStoreException e) {
+        report(request, Outcome.STORE_ERROR);
+        if (storeFailureMode == StoreFailureMode.FAIL_OPEN) {
+            log.warn("Idempotency store unavailable, running {} {} without idempotency (fail open): {}",
+                    request.method(), request.route(), e.toString());
+            return STORE_DOWN;
+        }
+        log.warn("Idempotency store unavailable, rejecting {} {} with 503 (fail closed): {}",
+                request.method(), request.route(), e.toString());
+        return new Decision.Reject(problem(ProblemType.STORE_UNAVAILABLE,
+                "The idempotency store cannot be reached, so the request was not processed. Retry later.",
+                storeUnavailableRetryAfter));
+    }
+
+    private Decision reject(RequestView request, Outcome outcome, ProblemType type, String detail,
+            Duration retryAfter) {
+        report(request, outcome);
+        return new Decision.Reject(problem(type, detail, retryAfter));
+    }
+
+    private Problem problem(ProblemType type, String detail, Duration retryAfter) {
+        return new Problem(type, problemTypes.get(type), detail, Optional.ofNullable(retryAfter));
+    }
+
+    private void report(RequestView request, Outcome outcome) {
+        if (log.isDebugEnabled()) {
+            log.debug("{} {} -> {}", request.method(), request.route(), outcome.tag());
+        }
+        try {
+            listener.onOutcome(outcome, request);
+        } catch (RuntimeException e) {
+            log.warn("Idempotency listener failed on outcome {}", outcome, e);
+        }
+    }
+
+    private ClaimResult claim(ClaimRequest request) {
+        long start = System.nanoTime();
+        boolean ok = false;
+        try {
+            ClaimResult result = store.claim(request);
+            ok = true;
+            return result;
+        } finally {
+            timed(IdempotencyListener.StoreOperation.CLAIM, start, ok);
+        }
+    }
+
+    private void timed(IdempotencyListener.StoreOperation operation, long start, boolean ok) {
+        try {
+            listener.onStoreCall(operation, System.nanoTime() - start, ok);
+        } catch (RuntimeException e) {
+            log.warn("Idempotency listener failed on store call {}", operation, e);
+        }
+    }
+
+    /**
+     * @return {@code response} without the headers the policy excludes; the same instance when
+     *     nothing is excluded
+     */
+    private static StoredResponse storable(StoredResponse response, EndpointPolicy policy) {
+        List<ResponseHeader> headers = response.headers();
+        for (ResponseHeader header : headers) {
+            if (!policy.storesHeader(header.name())) {
+                List<ResponseHeader> kept = new ArrayList<>(headers.size());
+                for (ResponseHeader h : headers) {
+                    if (policy.storesHeader(h.name())) {
+                        kept.add(h);
+                    }
+                }
+                return new StoredResponse(response.status(), kept, response.body());
+            }
+        }
+        return response;
+    }
+
+    /** The state of one proceeding request, behind {@link Proceed}; also its lease renewal task. */
+    final class Execution implements Runnable {
+        private final Claim claim;
+        private final IdempotencyKey key;
+        private final EndpointPolicy policy;
+        private final RequestView request;
+        private final AtomicBoolean finished = new AtomicBoolean();
+        private volatile ScheduledFuture<?> renewal;
+
+        Execution(Claim claim, IdempotencyKey key, EndpointPolicy policy, RequestView request) {
+            this.claim = claim;
+            this.key = key;
+            this.policy = policy;
+            this.request = request;
+        }
+
         IdempotencyKey key() {
-            throw new UnsupportedOperationException("TODO");
+            return key;
         }
 
         long maxStoredBodyBytes() {
-            throw new UnsupportedOperationException("TODO");
+            return policy.maxStoredBodyBytes();
+        }
+
+        void startRenewal() {
+            long every = Math.max(1, policy.lease().toMillis() / 3);
+            try {
+                renewal = renewalScheduler.scheduleWithFixedDelay(this, every, every, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                log.warn("Lease renewal is not available (engine closed); the claim on {} {} lasts {} at most",
+                        request.method(), request.route(), policy.lease());
+            }
+            if (finished.get()) {
+                stopRenewal();
+            }
+        }
+
+        /** Renews the lease; runs on the renewal scheduler every third of the lease. */
+        @Override
+        public void run() {
+            long start = System.nanoTime();
+            boolean ok = false;
+            try {
+                boolean held = claim.renew(policy.lease());
+                ok = true;
+                if (!held) {
+                    stopRenewal();
+                    log.warn("Lost the claim on {} {} while its handler runs (lease expired and taken over);"
+                            + " its response will not be stored", request.method(), request.route());
+                }
+            } catch (RuntimeException e) {
+                log.warn("Renewing the lease on {} {} failed, will try again: {}",
+                        request.method(), request.route(), e.toString());
+            } finally {
+                timed(IdempotencyListener.StoreOperation.RENEW, start, ok);
+            }
         }
 
         boolean complete(StoredResponse response) {
-            throw new UnsupportedOperationException("TODO");
+            if (!finish()) {
+                return false;
+            }
+            if (!policy.storagePolicy().shouldStore(response.status())) {
+                releaseClaim(Outcome.NOT_STORED);
+                return false;
+            }
+            if (response.body().length > policy.maxStoredBodyBytes()) {
+                log.warn("Response of {} {} has {} bytes, more than the {} bytes stored; key released",
+                        request.method(), request.route(), response.body().length, policy.maxStoredBodyBytes());
+                releaseClaim(Outcome.NOT_STORED);
+                return false;
+            }
+            long start = System.nanoTime();
+            boolean ok = false;
+            try {
+                boolean stored = claim.complete(storable(response, policy), policy.ttl());
+                ok = true;
+                if (!stored) {
+                    log.warn("Response of {} {} not stored: the claim was lost (lease expired and taken over)",
+                            request.method(), request.route());
+                    report(request, Outcome.NOT_STORED);
+                }
+                return stored;
+            } catch (RuntimeException e) {
+                log.warn("Storing the response of {} {} failed; a retry after the lease ({}) runs the handler"
+                        + " again: {}", request.method(), request.route(), policy.lease(), e.toString());
+                report(request, Outcome.STORE_ERROR);
+                return false;
+            } finally {
+                timed(IdempotencyListener.StoreOperation.COMPLETE, start, ok);
+            }
         }
 
         void release(Outcome why) {
-            throw new UnsupportedOperationException("TODO");
+            if (finish()) {
+                releaseClaim(why);
+            }
+        }
+
+        private boolean finish() {
+            if (!finished.compareAndSet(false, true)) {
+                return false;
+            }
+            stopRenewal();
+            return true;
+        }
+
+        private void stopRenewal() {
+            ScheduledFuture<?> scheduled = renewal;
+            if (scheduled != null) {
+                scheduled.cancel(false);
+            }
+        }
+
+        private void releaseClaim(Outcome why) {
+            report(request, why);
+            long start = System.nanoTime();
+            boolean ok = false;
+            try {
+                claim.release();
+                ok = true;
+            } catch (RuntimeException e) {
+                log.warn("Releasing the key of {} {} failed; it is free again when its lease ({}) runs out: {}",
+                        request.method(), request.route(), policy.lease(), e.toString());
+            } finally {
+                timed(IdempotencyListener.StoreOperation.RELEASE, start, ok);
+            }
         }
     }
 
@@ -125,7 +462,7 @@ public final class IdempotencyEngine implements AutoCloseable {
             return this;
         }
 
-        /** @param base the base URI of problem types (default {@value}) @return this */
+        /** @param base the base URI of problem types (default {@link IdempotencyEngine#DEFAULT_PROBLEM_BASE}) @return this */
         public Builder problemBase(URI base) {
             this.problemBase = Objects.requireNonNull(base, "base");
             return this;

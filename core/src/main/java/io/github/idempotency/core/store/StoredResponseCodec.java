@@ -1,5 +1,13 @@
 package io.github.idempotency.core.store;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * The binary form of a {@link StoredResponse} for stores that keep bytes (Redis, JDBC): versioned,
  * compact, binary-safe (the body is copied verbatim, no base64), no Java serialization and no type
@@ -9,26 +17,237 @@ package io.github.idempotency.core.store;
  * {@code 1}, status as unsigned 16 bits, header count as 32 bits, then per header the name and the
  * value each as a 32-bit byte length followed by UTF-8 bytes, then the body as a 32-bit length
  * followed by the bytes.
+ *
+ * <p>Both methods are stateless and thread-safe. A header name or value holding a lone surrogate
+ * (not valid UTF-16) is encoded with {@code ?} in its place, as {@link String#getBytes} does.
  */
 public final class StoredResponseCodec {
+
+    private static final byte MAGIC_0 = 0x49;
+    private static final byte MAGIC_1 = 0x4B;
+    private static final byte VERSION = 1;
+    /** Magic, version, status and header count. */
+    private static final int PREAMBLE_BYTES = 2 + 1 + 2 + 4;
+    private static final int LENGTH_BYTES = 4;
+    private static final int MAX_ARRAY_SIZE = Integer.MAX_VALUE - 8;
 
     private StoredResponseCodec() {
     }
 
     /**
+     * Encodes into one array of exactly the encoded size.
+     *
      * @param response the response
      * @return its encoded form
+     * @throws IllegalArgumentException if the encoded form would exceed the largest Java array
      */
     public static byte[] encode(StoredResponse response) {
-        throw new UnsupportedOperationException("TODO");
+        List<ResponseHeader> headers = response.headers();
+        long size = PREAMBLE_BYTES + LENGTH_BYTES + (long) response.body().length;
+        for (ResponseHeader header : headers) {
+            size += 2L * LENGTH_BYTES + utf8Length(header.name()) + utf8Length(header.value());
+        }
+        if (size > MAX_ARRAY_SIZE) {
+            throw new IllegalArgumentException("an encoded response is limited to " + MAX_ARRAY_SIZE
+                    + " bytes, this one needs " + size);
+        }
+        byte[] out = new byte[(int) size];
+        out[0] = MAGIC_0;
+        out[1] = MAGIC_1;
+        out[2] = VERSION;
+        int at = writeShort(out, 3, response.status());
+        at = writeInt(out, at, headers.size());
+        for (ResponseHeader header : headers) {
+            at = writeUtf8(out, at, header.name());
+            at = writeUtf8(out, at, header.value());
+        }
+        at = writeInt(out, at, response.body().length);
+        System.arraycopy(response.body(), 0, out, at, response.body().length);
+        return out;
     }
 
     /**
+     * Decodes, checking every length against the bytes that remain, so truncated or foreign input
+     * is rejected rather than read past its end.
+     *
      * @param encoded bytes produced by {@link #encode(StoredResponse)}
      * @return the response
      * @throws IllegalArgumentException if the bytes are not a stored response of a known version
+     *     (wrong magic, unknown version, truncated, invalid status, invalid UTF-8 in a header, or
+     *     bytes after the body); the message names what is wrong and at which offset
      */
     public static StoredResponse decode(byte[] encoded) {
-        throw new UnsupportedOperationException("TODO");
+        if (encoded.length < 3 || encoded[0] != MAGIC_0 || encoded[1] != MAGIC_1) {
+            throw new IllegalArgumentException("not an encoded stored response: expected magic bytes 0x494B ('IK'), found "
+                    + hexPrefix(encoded));
+        }
+        if (encoded[2] != VERSION) {
+            throw new IllegalArgumentException("unknown stored response version " + (encoded[2] & 0xFF)
+                    + " (this library reads version " + VERSION + ")");
+        }
+        Reader in = new Reader(encoded, 3);
+        int status = in.readUnsignedShort("status");
+        if (status < 100 || status > 999) {
+            throw new IllegalArgumentException("encoded stored response holds status " + status
+                    + ", not a three-digit HTTP status");
+        }
+        int headerCount = in.readLength("header count");
+        // Each header takes at least two length fields: a count beyond that cannot be honest.
+        if (headerCount > in.remaining() / (2 * LENGTH_BYTES)) {
+            throw new IllegalArgumentException("encoded stored response is truncated or corrupt: header count "
+                    + headerCount + " at offset 5 does not fit in the " + in.remaining() + " remaining bytes");
+        }
+        List<ResponseHeader> headers = new ArrayList<>(headerCount);
+        for (int i = 0; i < headerCount; i++) {
+            String name = in.readUtf8("name of header " + i);
+            String value = in.readUtf8("value of header " + i);
+            headers.add(new ResponseHeader(name, value));
+        }
+        int bodyLength = in.readLength("body length");
+        int bodyStart = in.take(bodyLength, "body");
+        if (in.remaining() != 0) {
+            throw new IllegalArgumentException("encoded stored response has " + in.remaining()
+                    + " unexpected bytes after the body (offset " + in.at + ")");
+        }
+        return new StoredResponse(status, headers, Arrays.copyOfRange(encoded, bodyStart, bodyStart + bodyLength));
+    }
+
+    /** The number of bytes {@link #writeUtf8Bytes} writes for {@code s}. */
+    private static int utf8Length(String s) {
+        int length = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                length += 1;
+            } else if (c < 0x800) {
+                length += 2;
+            } else if (isSurrogatePairAt(s, i)) {
+                length += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                length += 1;
+            } else {
+                length += 3;
+            }
+        }
+        return length;
+    }
+
+    private static int writeUtf8(byte[] out, int at, String s) {
+        int start = at + LENGTH_BYTES;
+        int end = writeUtf8Bytes(out, start, s);
+        writeInt(out, at, end - start);
+        return end;
+    }
+
+    private static int writeUtf8Bytes(byte[] out, int at, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                out[at++] = (byte) c;
+            } else if (c < 0x800) {
+                out[at++] = (byte) (0xC0 | (c >> 6));
+                out[at++] = (byte) (0x80 | (c & 0x3F));
+            } else if (isSurrogatePairAt(s, i)) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                out[at++] = (byte) (0xF0 | (cp >> 18));
+                out[at++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                out[at++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                out[at++] = (byte) (0x80 | (cp & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                out[at++] = '?';
+            } else {
+                out[at++] = (byte) (0xE0 | (c >> 12));
+                out[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                out[at++] = (byte) (0x80 | (c & 0x3F));
+            }
+        }
+        return at;
+    }
+
+    private static boolean isSurrogatePairAt(String s, int i) {
+        return Character.isHighSurrogate(s.charAt(i)) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+    }
+
+    private static int writeShort(byte[] out, int at, int value) {
+        out[at] = (byte) (value >>> 8);
+        out[at + 1] = (byte) value;
+        return at + 2;
+    }
+
+    private static int writeInt(byte[] out, int at, int value) {
+        out[at] = (byte) (value >>> 24);
+        out[at + 1] = (byte) (value >>> 16);
+        out[at + 2] = (byte) (value >>> 8);
+        out[at + 3] = (byte) value;
+        return at + 4;
+    }
+
+    private static String hexPrefix(byte[] bytes) {
+        if (bytes.length == 0) {
+            return "no bytes at all";
+        }
+        StringBuilder hex = new StringBuilder("0x");
+        for (int i = 0; i < Math.min(bytes.length, 3); i++) {
+            hex.append(String.format("%02X", bytes[i] & 0xFF));
+        }
+        return hex.append(bytes.length > 3 ? "..." : "").toString();
+    }
+
+    /** A read position over the encoded bytes that refuses to move past their end. */
+    private static final class Reader {
+        private final byte[] bytes;
+        private int at;
+
+        Reader(byte[] bytes, int at) {
+            this.bytes = bytes;
+            this.at = at;
+        }
+
+        int remaining() {
+            return bytes.length - at;
+        }
+
+        /** Reserves {@code n} bytes for {@code what} and returns where they start. */
+        int take(int n, String what) {
+            if (n > remaining()) {
+                throw new IllegalArgumentException("encoded stored response is truncated: " + what + " needs " + n
+                        + " bytes at offset " + at + " but only " + remaining() + " remain");
+            }
+            int start = at;
+            at += n;
+            return start;
+        }
+
+        int readUnsignedShort(String what) {
+            int i = take(2, what);
+            return ((bytes[i] & 0xFF) << 8) | (bytes[i + 1] & 0xFF);
+        }
+
+        int readLength(String what) {
+            int i = take(LENGTH_BYTES, what);
+            int value = ((bytes[i] & 0xFF) << 24) | ((bytes[i + 1] & 0xFF) << 16) | ((bytes[i + 2] & 0xFF) << 8)
+                    | (bytes[i + 3] & 0xFF);
+            if (value < 0) {
+                throw new IllegalArgumentException("encoded stored response is corrupt: " + what + " at offset " + i
+                        + " is " + Integer.toUnsignedString(value) + ", beyond any array");
+            }
+            return value;
+        }
+
+        String readUtf8(String what) {
+            int length = readLength(what + " length");
+            int start = take(length, what);
+            try {
+                return StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(bytes, start, length))
+                        .toString();
+            } catch (CharacterCodingException e) {
+                throw new IllegalArgumentException("encoded stored response is corrupt: " + what + " at offset " + start
+                        + " is not valid UTF-8", e);
+            }
+        }
     }
 }

@@ -1,0 +1,520 @@
+package io.github.idempotency.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.type;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.idempotency.core.problem.Problem;
+import io.github.idempotency.core.problem.ProblemType;
+import io.github.idempotency.core.store.ClaimRequest;
+import io.github.idempotency.core.store.ClaimResult;
+import io.github.idempotency.core.store.IdempotencyStore;
+import io.github.idempotency.core.store.IdempotencyStoreException;
+import io.github.idempotency.core.store.ResponseHeader;
+import io.github.idempotency.core.store.StoredResponse;
+import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** Every row of the protocol, decided by the engine over the in-memory store and a test clock. */
+class IdempotencyEngineTest {
+
+    private static final EndpointPolicy REQUIRED = EndpointPolicy.builder().keyRequired(true).build();
+    private static final StoredResponse CREATED = new StoredResponse(201,
+            List.of(new ResponseHeader("Content-Type", "application/json"),
+                    new ResponseHeader("Location", "/payments/1"),
+                    new ResponseHeader("Link", "</a>; rel=a"),
+                    new ResponseHeader("Link", "</b>; rel=b")),
+            "{\"id\":1}".getBytes(StandardCharsets.UTF_8));
+
+    private final MutableClock clock = new MutableClock();
+    private final InMemoryIdempotencyStore memory = InMemoryIdempotencyStore.builder().clock(clock).build();
+    private final CountingStore store = new CountingStore(memory);
+    private final RecordingListener listener = new RecordingListener();
+    private final ManualScheduler scheduler = new ManualScheduler();
+    private final IdempotencyEngine engine = engine(store, StoreFailureMode.FAIL_CLOSED);
+
+    private IdempotencyEngine engine(IdempotencyStore store, StoreFailureMode mode) {
+        return IdempotencyEngine.builder(store).clock(clock).listener(listener).renewalScheduler(scheduler)
+                .storeFailureMode(mode).build();
+    }
+
+    @AfterEach
+    void closeEngine() {
+        engine.close();
+        scheduler.shutdownNow();
+    }
+
+    private static TestRequest payment(String key) {
+        return TestRequest.post("/payments").withHeader("Idempotency-Key", key)
+                .withJsonBody("{\"amount\":1250,\"currency\":\"EUR\"}");
+    }
+
+    private Proceed proceed(RequestView request, EndpointPolicy policy) throws IOException {
+        return assertThat(engine.decide(request, policy)).asInstanceOf(type(Proceed.class)).actual();
+    }
+
+    private Problem rejected(RequestView request, EndpointPolicy policy) throws IOException {
+        return assertThat(engine.decide(request, policy)).asInstanceOf(type(Decision.Reject.class)).actual().problem();
+    }
+
+    private StoredResponse replayed(RequestView request, EndpointPolicy policy) throws IOException {
+        return assertThat(engine.decide(request, policy)).asInstanceOf(type(Decision.Replay.class)).actual().response();
+    }
+
+    @Nested
+    class WhichRequests {
+
+        @Test
+        void unguardedMethodPassesThroughWithoutReadingTheBodyOrTouchingTheStore() throws IOException {
+            TestRequest get = payment("k1").withMethod("GET");
+            assertThat(engine.decide(get, REQUIRED))
+                    .isEqualTo(new Decision.PassThrough(Decision.PassThrough.Reason.METHOD_NOT_GUARDED));
+            assertThat(store.claims).hasValue(0);
+        }
+
+        @Test
+        void missingOptionalKeyPassesThrough() throws IOException {
+            TestRequest request = TestRequest.post("/payments").withJsonBody("{}");
+            assertThat(engine.decide(request, EndpointPolicy.defaults()))
+                    .isEqualTo(new Decision.PassThrough(Decision.PassThrough.Reason.NO_KEY));
+            assertThat(store.claims).hasValue(0);
+        }
+
+        @Test
+        void patchIsGuardedByDefault() throws IOException {
+            proceed(payment("k1").withMethod("PATCH"), REQUIRED);
+        }
+    }
+
+    @Nested
+    class BadKeys {
+
+        @Test
+        void missingRequiredKeyIs400() throws IOException {
+            Problem problem = rejected(TestRequest.post("/payments"), REQUIRED);
+            assertThat(problem.status()).isEqualTo(400);
+            assertThat(problem.kind()).isEqualTo(ProblemType.MISSING_KEY);
+            assertThat(problem.type()).hasToString("https://idempotency.github.io/problems/missing-idempotency-key");
+            assertThat(listener.outcomes).containsExactly(Outcome.MISSING_KEY);
+        }
+
+        @Test
+        void malformedKeyIs400WithTheParsersExplanation() throws IOException {
+            Problem problem = rejected(payment("\"unterminated"), REQUIRED);
+            assertThat(problem.kind()).isEqualTo(ProblemType.INVALID_KEY);
+            assertThat(problem.detail()).containsIgnoringCase("quote");
+            assertThat(store.claims).hasValue(0);
+        }
+
+        @Test
+        void twoKeyHeaderLinesAre400() throws IOException {
+            Problem problem = rejected(payment("a").withHeader("Idempotency-Key", "b"), REQUIRED);
+            assertThat(problem.kind()).isEqualTo(ProblemType.INVALID_KEY);
+            assertThat(listener.outcomes).containsExactly(Outcome.INVALID_KEY);
+        }
+
+        @Test
+        void quotedAndBareFormsNameTheSameKey() throws IOException {
+            proceed(payment("abc"), REQUIRED).complete(CREATED);
+            assertThat(replayed(payment("\"abc\""), REQUIRED)).isEqualTo(CREATED);
+        }
+
+        @Test
+        void configuredHeaderNameIsUsed() throws IOException {
+            try (IdempotencyEngine custom = IdempotencyEngine.builder(store).keyHeader("X-Request-Key").build()) {
+                assertThat(custom.decide(payment("k1"), REQUIRED)).isInstanceOf(Decision.Reject.class);
+                assertThat(custom.decide(TestRequest.post("/payments").withHeader("X-Request-Key", "k1"), REQUIRED))
+                        .isInstanceOf(Proceed.class);
+            }
+        }
+    }
+
+    @Nested
+    class FirstRequestAndReplay {
+
+        @Test
+        void firstRequestProceedsAndItsResponseIsReplayedExactly() throws IOException {
+            Proceed first = proceed(payment("k1"), REQUIRED);
+            assertThat(first.key().value()).isEqualTo("k1");
+            assertThat(first.complete(CREATED)).isTrue();
+
+            assertThat(replayed(payment("k1"), REQUIRED)).isEqualTo(CREATED);
+            assertThat(listener.outcomes).containsExactly(Outcome.NEW, Outcome.REPLAYED);
+        }
+
+        @Test
+        void excludedAndHopByHopHeadersAreNotStored() throws IOException {
+            StoredResponse sent = new StoredResponse(201, List.of(
+                    new ResponseHeader("Set-Cookie", "session=1"),
+                    new ResponseHeader("Content-Type", "text/plain"),
+                    new ResponseHeader("Date", "Tue, 01 Dec 2026 10:00:00 GMT"),
+                    new ResponseHeader("connection", "close"),
+                    new ResponseHeader("Transfer-Encoding", "chunked"),
+                    new ResponseHeader("X-Trace", "t1")), new byte[] {1, 2, 3});
+            proceed(payment("k1"), REQUIRED).complete(sent);
+
+            assertThat(replayed(payment("k1"), REQUIRED).headers()).containsExactly(
+                    new ResponseHeader("Content-Type", "text/plain"), new ResponseHeader("X-Trace", "t1"));
+        }
+
+        @Test
+        void configuredExclusionsReplaceTheDefaults() throws IOException {
+            EndpointPolicy policy = REQUIRED.toBuilder().excludedResponseHeaders("X-Trace").build();
+            StoredResponse sent = new StoredResponse(200, List.of(
+                    new ResponseHeader("Set-Cookie", "session=1"), new ResponseHeader("X-Trace", "t1")), new byte[0]);
+            proceed(payment("k1"), policy).complete(sent);
+
+            assertThat(replayed(payment("k1"), policy).headers())
+                    .containsExactly(new ResponseHeader("Set-Cookie", "session=1"));
+        }
+
+        @Test
+        void responseIsReplayedUntilItsTtlAndThenTheHandlerRunsAgain() throws IOException {
+            EndpointPolicy policy = REQUIRED.toBuilder().ttl(Duration.ofHours(1)).build();
+            proceed(payment("k1"), policy).complete(CREATED);
+            clock.advance(Duration.ofMinutes(59));
+            replayed(payment("k1"), policy);
+            clock.advance(Duration.ofMinutes(2));
+            proceed(payment("k1"), policy);
+        }
+    }
+
+    @Nested
+    class Fingerprints {
+
+        @Test
+        void sameKeyWithADifferentBodyAfterCompletionIs422() throws IOException {
+            proceed(payment("k1"), REQUIRED).complete(CREATED);
+            Problem problem = rejected(payment("k1").withJsonBody("{\"amount\":9999}"), REQUIRED);
+            assertThat(problem.status()).isEqualTo(422);
+            assertThat(problem.kind()).isEqualTo(ProblemType.FINGERPRINT_MISMATCH);
+        }
+
+        @Test
+        void sameKeyWithADifferentBodyWhileInFlightIs422() throws IOException {
+            proceed(payment("k1"), REQUIRED);
+            assertThat(rejected(payment("k1").withJsonBody("{\"amount\":1}"), REQUIRED).status()).isEqualTo(422);
+        }
+
+        @Test
+        void sameKeyOnAnotherRouteIsAnotherEntry() throws IOException {
+            proceed(payment("k1"), REQUIRED).complete(CREATED);
+            proceed(payment("k1").withPath("/refunds").withRoute("/refunds"), REQUIRED);
+        }
+    }
+
+    @Nested
+    class Scope {
+
+        @Test
+        void anotherPrincipalsKeyNeverReachesTheFirstPrincipalsResponse() throws IOException {
+            proceed(payment("k1").withPrincipal("alice"), REQUIRED).complete(CREATED);
+            proceed(payment("k1").withPrincipal("bob"), REQUIRED);
+            proceed(payment("k1"), REQUIRED); // anonymous is a scope of its own
+        }
+
+        @Test
+        void customScopeResolverDecidesTheScope() throws IOException {
+            try (IdempotencyEngine byTenant = IdempotencyEngine.builder(store)
+                    .scopeResolver(r -> r.headerValues("X-Tenant").stream().findFirst().orElse("")).build()) {
+                byTenant.decide(payment("k1").withHeader("X-Tenant", "t1").withPrincipal("alice"), REQUIRED);
+                assertThat(byTenant.decide(payment("k1").withHeader("X-Tenant", "t1").withPrincipal("bob"), REQUIRED))
+                        .isInstanceOf(Decision.Reject.class);
+            }
+        }
+    }
+
+    @Nested
+    class InFlight {
+
+        @Test
+        void duplicateWhileTheFirstRunsIs409WithRetryAfter() throws IOException {
+            proceed(payment("k1"), REQUIRED);
+            Problem problem = rejected(payment("k1"), REQUIRED);
+            assertThat(problem.status()).isEqualTo(409);
+            assertThat(problem.retryAfterHeader()).contains("1");
+            assertThat(listener.outcomes).containsExactly(Outcome.NEW, Outcome.IN_FLIGHT);
+        }
+
+        @Test
+        void waitingDuplicateGetsTheReplayWhenTheFirstCompletes() throws Exception {
+            EndpointPolicy waiting = REQUIRED.toBuilder().concurrency(ConcurrencyPolicy.waitUpTo(Duration.ofSeconds(10)))
+                    .build();
+            Proceed first = proceed(payment("k1"), waiting);
+            store.claimObserved = new CountDownLatch(2);
+
+            CompletableFuture<Decision> second = CompletableFuture.supplyAsync(() -> decide(payment("k1"), waiting));
+            assertThat(store.claimObserved.await(10, TimeUnit.SECONDS)).as("second request polled the store").isTrue();
+            first.complete(CREATED);
+
+            assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(new Decision.Replay(CREATED));
+        }
+
+        @Test
+        void waitingDuplicateRunsTheHandlerItselfWhenTheFirstIsReleased() throws Exception {
+            EndpointPolicy waiting = REQUIRED.toBuilder().concurrency(ConcurrencyPolicy.waitUpTo(Duration.ofSeconds(10)))
+                    .build();
+            Proceed first = proceed(payment("k1"), waiting);
+            store.claimObserved = new CountDownLatch(2);
+
+            CompletableFuture<Decision> second = CompletableFuture.supplyAsync(() -> decide(payment("k1"), waiting));
+            assertThat(store.claimObserved.await(10, TimeUnit.SECONDS)).isTrue();
+            first.release(Outcome.NOT_STORED);
+
+            assertThat(second.get(10, TimeUnit.SECONDS)).isInstanceOf(Proceed.class);
+        }
+
+        @Test
+        void waitingDuplicateGets409WhenTheWaitRunsOut() throws Exception {
+            EndpointPolicy waiting = REQUIRED.toBuilder().concurrency(ConcurrencyPolicy.waitUpTo(Duration.ofSeconds(2)))
+                    .build();
+            proceed(payment("k1"), waiting);
+            store.claimObserved = new CountDownLatch(2);
+
+            CompletableFuture<Decision> second = CompletableFuture.supplyAsync(() -> decide(payment("k1"), waiting));
+            assertThat(store.claimObserved.await(10, TimeUnit.SECONDS)).isTrue();
+            clock.advance(Duration.ofSeconds(3));
+
+            assertThat(second.get(10, TimeUnit.SECONDS)).asInstanceOf(type(Decision.Reject.class))
+                    .extracting(r -> r.problem().status()).isEqualTo(409);
+        }
+
+        @Test
+        void claimOfACrashedHolderIsTakenOverAfterItsLease() throws IOException {
+            Proceed crashed = proceed(payment("k1"), REQUIRED);
+            clock.advance(Duration.ofSeconds(29));
+            rejected(payment("k1"), REQUIRED);
+            clock.advance(Duration.ofSeconds(2));
+
+            Proceed retry = proceed(payment("k1"), REQUIRED);
+            assertThat(crashed.complete(new StoredResponse(200, List.of(), new byte[] {9}))).isFalse();
+            assertThat(retry.complete(CREATED)).isTrue();
+            assertThat(replayed(payment("k1"), REQUIRED)).isEqualTo(CREATED);
+        }
+
+        @Test
+        void leaseIsRenewedEveryThirdOfTheLeaseWhileTheHandlerRuns() throws IOException {
+            Proceed slow = proceed(payment("k1"), REQUIRED);
+            assertThat(scheduler.lastDelayMillis()).isEqualTo(10_000);
+            for (int i = 0; i < 9; i++) { // 90 s: three times the 30 s lease
+                clock.advance(Duration.ofSeconds(10));
+                scheduler.runPeriodicTasks();
+                assertThat(rejected(payment("k1"), REQUIRED).status()).isEqualTo(409);
+            }
+            assertThat(slow.complete(CREATED)).isTrue();
+            assertThat(scheduler.activeTasks()).isZero();
+            assertThat(replayed(payment("k1"), REQUIRED)).isEqualTo(CREATED);
+        }
+
+        @Test
+        void renewalStopsWhenTheRequestFinishes() throws IOException {
+            proceed(payment("k1"), REQUIRED).release(Outcome.NOT_STORED);
+            proceed(payment("k2"), REQUIRED).complete(CREATED);
+            assertThat(scheduler.activeTasks()).isZero();
+        }
+    }
+
+    @Nested
+    class Completion {
+
+        @Test
+        void serverErrorsAndRetryableStatusesReleaseTheKey() throws IOException {
+            for (int status : new int[] {500, 503, 408, 425, 429}) {
+                String key = "k" + status;
+                assertThat(proceed(payment(key), REQUIRED).complete(new StoredResponse(status, List.of(), new byte[0])))
+                        .isFalse();
+                proceed(payment(key), REQUIRED);
+            }
+        }
+
+        @Test
+        void clientErrorsAreStoredAndReplayed() throws IOException {
+            StoredResponse badRequest = new StoredResponse(400, List.of(), "{\"error\":\"amount\"}".getBytes());
+            proceed(payment("k1"), REQUIRED).complete(badRequest);
+            assertThat(replayed(payment("k1"), REQUIRED)).isEqualTo(badRequest);
+        }
+
+        @Test
+        void storeAllPolicyReplaysServerErrorsToo() throws IOException {
+            EndpointPolicy stripe = REQUIRED.toBuilder().storagePolicy(StoragePolicy.storeAll()).build();
+            StoredResponse failure = new StoredResponse(500, List.of(), new byte[] {1});
+            assertThat(proceed(payment("k1"), stripe).complete(failure)).isTrue();
+            assertThat(replayed(payment("k1"), stripe)).isEqualTo(failure);
+        }
+
+        @Test
+        void releaseAfterAnExceptionLetsTheRetryRun() throws IOException {
+            proceed(payment("k1"), REQUIRED).release(Outcome.NOT_STORED);
+            proceed(payment("k1"), REQUIRED);
+            assertThat(listener.outcomes).containsExactly(Outcome.NEW, Outcome.NOT_STORED, Outcome.NEW);
+        }
+
+        @Test
+        void onlyTheFirstOfCompleteAndReleaseCounts() throws IOException {
+            Proceed first = proceed(payment("k1"), REQUIRED);
+            assertThat(first.complete(CREATED)).isTrue();
+            first.release(Outcome.NOT_STORED);
+            assertThat(first.complete(CREATED)).isFalse();
+            assertThat(replayed(payment("k1"), REQUIRED)).isEqualTo(CREATED);
+        }
+
+        @Test
+        void responseOverTheStoredBodyLimitIsNotStoredAndTheKeyIsReleased() throws IOException {
+            EndpointPolicy small = REQUIRED.toBuilder().maxStoredBodyBytes(4).build();
+            Proceed first = proceed(payment("k1"), small);
+            assertThat(first.maxStoredBodyBytes()).isEqualTo(4);
+            assertThat(first.complete(new StoredResponse(201, List.of(), new byte[5]))).isFalse();
+            proceed(payment("k1"), small);
+        }
+
+        @Test
+        void requestBodyOverTheLimitIs413() throws IOException {
+            EndpointPolicy small = REQUIRED.toBuilder().maxRequestBodyBytes(8).build();
+            Problem problem = rejected(payment("k1"), small);
+            assertThat(problem.status()).isEqualTo(413);
+            assertThat(problem.detail()).contains("8 bytes");
+            assertThat(store.claims).hasValue(0);
+        }
+    }
+
+    @Nested
+    class StoreFailures {
+
+        private final IdempotencyStore down = request -> {
+            throw new IdempotencyStoreException("connection refused");
+        };
+
+        @Test
+        void failClosedAnswers503WithRetryAfterAndDoesNotRun() throws IOException {
+            try (IdempotencyEngine closed = engine(down, StoreFailureMode.FAIL_CLOSED)) {
+                Problem problem = ((Decision.Reject) closed.decide(payment("k1"), REQUIRED)).problem();
+                assertThat(problem.status()).isEqualTo(503);
+                assertThat(problem.retryAfterHeader()).contains("5");
+                assertThat(listener.outcomes).containsExactly(Outcome.STORE_ERROR);
+            }
+        }
+
+        @Test
+        void failOpenRunsWithoutIdempotencyAndCountsIt() throws IOException {
+            try (IdempotencyEngine open = engine(down, StoreFailureMode.FAIL_OPEN)) {
+                assertThat(open.decide(payment("k1"), REQUIRED))
+                        .isEqualTo(new Decision.PassThrough(Decision.PassThrough.Reason.STORE_UNAVAILABLE));
+                assertThat(listener.outcomes).containsExactly(Outcome.STORE_ERROR);
+                assertThat(listener.failedStoreCalls).hasValue(1);
+            }
+        }
+
+        @Test
+        void failureToStoreTheResponseIsCountedNotThrown() throws IOException {
+            IdempotencyStore completeFails = request -> {
+                ClaimResult result = memory.claim(request);
+                if (result instanceof ClaimResult.Acquired acquired) {
+                    return new ClaimResult.Acquired(new FailingCompleteClaim(acquired.claim()));
+                }
+                return result;
+            };
+            try (IdempotencyEngine failing = engine(completeFails, StoreFailureMode.FAIL_CLOSED)) {
+                Proceed first = (Proceed) failing.decide(payment("k1"), REQUIRED);
+                assertThat(first.complete(CREATED)).isFalse();
+                assertThat(listener.outcomes).containsExactly(Outcome.NEW, Outcome.STORE_ERROR);
+            }
+        }
+    }
+
+    @Test
+    void problemJsonCarriesTypeTitleStatusAndDetail() throws IOException {
+        Problem problem = rejected(TestRequest.post("/payments"), REQUIRED);
+        JsonNode json = new ObjectMapper().readTree(problem.toJson());
+        assertThat(json.get("type").asText()).isEqualTo(problem.type().toString());
+        assertThat(json.get("title").asText()).isEqualTo("Idempotency-Key header is required");
+        assertThat(json.get("status").asInt()).isEqualTo(400);
+        assertThat(json.get("detail").asText()).contains("Idempotency-Key");
+        assertThat(json.size()).isEqualTo(4);
+    }
+
+    private Decision decide(RequestView request, EndpointPolicy policy) {
+        try {
+            return engine.decide(request, policy);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Counts claims and lets a test wait until a number of claims were made. */
+    private static final class CountingStore implements IdempotencyStore {
+        private final IdempotencyStore delegate;
+        final AtomicInteger claims = new AtomicInteger();
+        volatile CountDownLatch claimObserved = new CountDownLatch(0);
+
+        CountingStore(IdempotencyStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public ClaimResult claim(ClaimRequest request) {
+            claims.incrementAndGet();
+            try {
+                return delegate.claim(request);
+            } finally {
+                claimObserved.countDown();
+            }
+        }
+    }
+
+    private static final class RecordingListener implements IdempotencyListener {
+        final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+        final AtomicInteger failedStoreCalls = new AtomicInteger();
+
+        @Override
+        public void onOutcome(Outcome outcome, RequestView request) {
+            outcomes.add(outcome);
+        }
+
+        @Override
+        public void onStoreCall(StoreOperation operation, long nanos, boolean succeeded) {
+            if (!succeeded) {
+                failedStoreCalls.incrementAndGet();
+            }
+        }
+    }
+
+    private record FailingCompleteClaim(io.github.idempotency.core.store.Claim delegate)
+            implements io.github.idempotency.core.store.Claim {
+        @Override
+        public io.github.idempotency.core.store.EntryKey key() {
+            return delegate.key();
+        }
+
+        @Override
+        public long fencingToken() {
+            return delegate.fencingToken();
+        }
+
+        @Override
+        public boolean complete(StoredResponse response, Duration ttl) {
+            throw new IdempotencyStoreException("connection reset while storing");
+        }
+
+        @Override
+        public boolean release() {
+            return delegate.release();
+        }
+
+        @Override
+        public boolean renew(Duration lease) {
+            return delegate.renew(lease);
+        }
+    }
+}

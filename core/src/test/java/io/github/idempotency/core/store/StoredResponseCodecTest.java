@@ -1,0 +1,177 @@
+package io.github.idempotency.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+class StoredResponseCodecTest {
+
+    private static final StoredResponse RESPONSE = new StoredResponse(201,
+            List.of(new ResponseHeader("Location", "/payments/1"), new ResponseHeader("X-Ä", "ü")),
+            new byte[] {0, (byte) 0xFF, 7});
+
+    @Test
+    void encodesTheDocumentedLayout() {
+        byte[] encoded = StoredResponseCodec.encode(RESPONSE);
+
+        assertThat(HexFormat.of().formatHex(encoded)).isEqualTo(
+                "494b01" + "00c9" + "00000002"
+                + "00000008" + hex("Location") + "0000000b" + hex("/payments/1")
+                + "00000004" + hex("X-Ä") + "00000002" + hex("ü")
+                + "00000003" + "00ff07");
+    }
+
+    @Test
+    void decodesWhatItEncoded() {
+        assertThat(StoredResponseCodec.decode(StoredResponseCodec.encode(RESPONSE))).isEqualTo(RESPONSE);
+    }
+
+    @Test
+    void loneSurrogateInAHeaderIsEncodedAsQuestionMark() {
+        StoredResponse response = new StoredResponse(200, List.of(new ResponseHeader("X", "a\uD800b")), new byte[0]);
+
+        StoredResponse decoded = StoredResponseCodec.decode(StoredResponseCodec.encode(response));
+
+        assertThat(decoded.headers()).containsExactly(new ResponseHeader("X", "a?b"));
+    }
+
+    @Test
+    void everyTruncationIsRejectedWithTheMissingPart() {
+        byte[] encoded = StoredResponseCodec.encode(RESPONSE);
+        for (int length = 3; length < encoded.length; length++) {
+            byte[] truncated = Arrays.copyOf(encoded, length);
+            assertThatThrownBy(() -> StoredResponseCodec.decode(truncated))
+                    .as("decoding the first %d of %d bytes", length, encoded.length)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("truncated");
+        }
+    }
+
+    @Test
+    void truncatedBodyNamesTheBodyAndTheOffset() {
+        byte[] encoded = StoredResponseCodec.encode(RESPONSE);
+
+        assertThatThrownBy(() -> StoredResponseCodec.decode(Arrays.copyOf(encoded, encoded.length - 1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("encoded stored response is truncated: body needs 3 bytes at offset "
+                        + (encoded.length - 3) + " but only 2 remain");
+    }
+
+    @Test
+    void wrongMagicIsRejected() {
+        assertThatThrownBy(() -> StoredResponseCodec.decode("{\"status\":200}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("not an encoded stored response: expected magic bytes 0x494B ('IK'), found 0x7B2273...");
+        assertThatThrownBy(() -> StoredResponseCodec.decode(new byte[0]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("not an encoded stored response: expected magic bytes 0x494B ('IK'), found no bytes at all");
+    }
+
+    @Test
+    void unknownVersionIsRejected() {
+        byte[] encoded = StoredResponseCodec.encode(RESPONSE);
+        encoded[2] = 2;
+
+        assertThatThrownBy(() -> StoredResponseCodec.decode(encoded))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown stored response version 2 (this library reads version 1)");
+    }
+
+    @Test
+    void headerCountBeyondTheRemainingBytesIsRejectedBeforeAllocating() {
+        byte[] encoded = HexFormat.of().parseHex("494b01" + "00c8" + "7fffffff" + "00000000");
+
+        assertThatThrownBy(() -> StoredResponseCodec.decode(encoded))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("encoded stored response is truncated or corrupt: header count 2147483647 at offset 5"
+                        + " does not fit in the 4 remaining bytes");
+    }
+
+    @Test
+    void lengthWithTheTopBitSetIsRejected() {
+        byte[] encoded = HexFormat.of().parseHex("494b01" + "00c8" + "00000000" + "ffffffff");
+
+        assertThatThrownBy(() -> StoredResponseCodec.decode(encoded))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("encoded stored response is corrupt: body length at offset 9 is 4294967295, beyond any array");
+    }
+
+    @Test
+    void invalidStatusIsRejected() {
+        byte[] encoded = HexFormat.of().parseHex("494b01" + "0000" + "00000000" + "00000000");
+
+        assertThatThrownBy(() -> StoredResponseCodec.decode(encoded))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("encoded stored response holds status 0, not a three-digit HTTP status");
+    }
+
+    @Test
+    void invalidUtf8InAHeaderIsRejected() {
+        byte[] encoded = HexFormat.of().parseHex("494b01" + "00c8" + "00000001"
+                + "00000001" + "58" + "00000002" + "c328" + "00000000");
+
+        assertThatThrownBy(() -> StoredResponseCodec.decode(encoded))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("encoded stored response is corrupt: value of header 0 at offset 18 is not valid UTF-8");
+    }
+
+    @Test
+    void bytesAfterTheBodyAreRejected() {
+        byte[] encoded = StoredResponseCodec.encode(RESPONSE);
+        byte[] padded = Arrays.copyOf(encoded, encoded.length + 2);
+
+        assertThatThrownBy(() -> StoredResponseCodec.decode(padded))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("encoded stored response has 2 unexpected bytes after the body (offset " + encoded.length + ")");
+    }
+
+    @Property
+    void anyResponseRoundTrips(@ForAll("responses") StoredResponse response) {
+        assertThat(StoredResponseCodec.decode(StoredResponseCodec.encode(response))).isEqualTo(response);
+    }
+
+    @Property
+    void encodedSizeIsExactlyTheLayoutSize(@ForAll @IntRange(min = 100, max = 999) int status,
+            @ForAll @Size(max = 300) byte[] body) {
+        StoredResponse response = new StoredResponse(status, List.of(), body);
+
+        assertThat(StoredResponseCodec.encode(response)).hasSize(3 + 2 + 4 + 4 + body.length);
+    }
+
+    @Provide
+    Arbitrary<StoredResponse> responses() {
+        Arbitrary<String> text = Arbitraries.strings().all().excludeChars(surrogates()).ofMaxLength(40);
+        Arbitrary<ResponseHeader> header = Combinators.combine(text, text).as(ResponseHeader::new);
+        return Combinators.combine(
+                        Arbitraries.integers().between(100, 999),
+                        header.list().ofMaxSize(12),
+                        Arbitraries.bytes().array(byte[].class).ofMaxSize(2048))
+                .as(StoredResponse::new);
+    }
+
+    /** Lone surrogates are not text and do not round-trip through UTF-8 (see the lone-surrogate test). */
+    private static char[] surrogates() {
+        char[] chars = new char[Character.MAX_SURROGATE - Character.MIN_SURROGATE + 1];
+        for (int i = 0; i < chars.length; i++) {
+            chars[i] = (char) (Character.MIN_SURROGATE + i);
+        }
+        return chars;
+    }
+
+    private static String hex(String s) {
+        return HexFormat.of().formatHex(s.getBytes(StandardCharsets.UTF_8));
+    }
+}

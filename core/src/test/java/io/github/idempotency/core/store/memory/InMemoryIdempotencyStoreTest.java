@@ -1,0 +1,132 @@
+package io.github.idempotency.core.store.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.idempotency.core.MutableClock;
+import io.github.idempotency.core.fingerprint.Fingerprint;
+import io.github.idempotency.core.store.Claim;
+import io.github.idempotency.core.store.ClaimRequest;
+import io.github.idempotency.core.store.ClaimResult;
+import io.github.idempotency.core.store.EntryKey;
+import io.github.idempotency.core.store.IdempotencyStore;
+import io.github.idempotency.core.store.IdempotencyStoreContract;
+import io.github.idempotency.core.store.StoredResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
+
+    private static final Duration LEASE = Duration.ofSeconds(30);
+    private static final Duration TTL = Duration.ofHours(1);
+    private static final Fingerprint FINGERPRINT = Fingerprint.of(new byte[] {1, 2, 3});
+
+    private final MutableClock clock = new MutableClock();
+
+    @Override
+    protected IdempotencyStore createStore() {
+        return InMemoryIdempotencyStore.builder().clock(clock).build();
+    }
+
+    @Override
+    protected void letTimePass(Duration duration) {
+        clock.advance(duration);
+    }
+
+    @Test
+    void recordsBeyondTheWeightBoundAreEvictedAndTheTotalStaysUnderIt() {
+        long bound = 1024 * 1024;
+        InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().maximumWeightBytes(bound).clock(clock).build();
+        List<EntryKey> keys = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            EntryKey key = new EntryKey("weight", "key-" + i);
+            keys.add(key);
+            assertThat(acquire(store, key).complete(new StoredResponse(200, List.of(), new byte[100 * 1024]), TTL)).isTrue();
+            assertThat(store.weightBytes()).isLessThanOrEqualTo(bound);
+        }
+
+        long stillStored = keys.stream()
+                .filter(key -> store.claim(new ClaimRequest(key, FINGERPRINT, LEASE)) instanceof ClaimResult.Completed)
+                .count();
+        assertThat(stillStored).isBetween(1L, bound / (100 * 1024));
+    }
+
+    @Test
+    void inFlightClaimsAreNeverEvictedForSize() {
+        long bound = 1024 * 1024;
+        InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().maximumWeightBytes(bound).clock(clock).build();
+        EntryKey held = new EntryKey("weight", "held");
+        acquire(store, held);
+
+        for (int i = 0; i < 40; i++) {
+            EntryKey key = new EntryKey("weight", "filler-" + i);
+            acquire(store, key).complete(new StoredResponse(200, List.of(), new byte[100 * 1024]), TTL);
+            // Read each filler often so that the cache ranks it above the claim.
+            for (int reads = 0; reads < 5; reads++) {
+                store.claim(new ClaimRequest(key, FINGERPRINT, LEASE));
+            }
+        }
+
+        assertThat(store.claim(new ClaimRequest(held, FINGERPRINT, LEASE))).isInstanceOf(ClaimResult.InFlight.class);
+    }
+
+    @Test
+    void fencingTokensAreUniqueAcrossKeysAndRecreatedEntries() {
+        InMemoryIdempotencyStore store = InMemoryIdempotencyStore.create();
+        EntryKey key = new EntryKey("scope", "key");
+        Claim first = acquire(store, key);
+        Claim other = acquire(store, new EntryKey("scope", "other"));
+        assertThat(first.release()).isTrue();
+
+        Claim second = acquire(store, key);
+
+        assertThat(List.of(first.fencingToken(), other.fencingToken(), second.fencingToken())).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void leaseEndsExactlyAtItsExpiryInstantOnTheClock() {
+        InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().clock(clock).build();
+        EntryKey key = new EntryKey("scope", "exact");
+        Claim claim = acquire(store, key);
+
+        clock.advance(LEASE.minusNanos(1));
+        assertThat(store.claim(new ClaimRequest(key, FINGERPRINT, LEASE))).isInstanceOf(ClaimResult.InFlight.class);
+        clock.advance(Duration.ofNanos(1));
+
+        assertThat(claim.renew(LEASE)).isFalse();
+        assertThat(store.claim(new ClaimRequest(key, FINGERPRINT, LEASE))).isInstanceOf(ClaimResult.Acquired.class);
+    }
+
+    @Test
+    void expiredClaimCannotCompleteEvenBeforeAnotherRequestTakesItOver() {
+        InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().clock(clock).build();
+        EntryKey key = new EntryKey("scope", "late");
+        Claim claim = acquire(store, key);
+        clock.advance(LEASE);
+
+        assertThat(claim.complete(new StoredResponse(201, List.of(), new byte[0]), TTL)).isFalse();
+        assertThat(store.claim(new ClaimRequest(key, FINGERPRINT, LEASE))).isInstanceOf(ClaimResult.Acquired.class);
+    }
+
+    @Test
+    void invalidSettingsAreRejectedWithTheirName() {
+        assertThatThrownBy(() -> InMemoryIdempotencyStore.builder().maximumWeightBytes(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maximumWeightBytes must be positive, was 0");
+        Claim claim = acquire(InMemoryIdempotencyStore.create(), new EntryKey("scope", "key"));
+        assertThatThrownBy(() -> claim.complete(new StoredResponse(200, List.of(), new byte[0]), Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("ttl must be positive, was PT0S");
+        assertThatThrownBy(() -> claim.renew(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("lease must be positive, was PT-1S");
+    }
+
+    private static Claim acquire(IdempotencyStore store, EntryKey key) {
+        ClaimResult result = store.claim(new ClaimRequest(key, FINGERPRINT, LEASE));
+        assertThat(result).isInstanceOf(ClaimResult.Acquired.class);
+        return ((ClaimResult.Acquired) result).claim();
+    }
+}
