@@ -209,23 +209,23 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         if (writer != null) {
             return writer;
         }
-        PrintWriter out = super.getWriter();
+        PrintWriter containerWriter = super.getWriter();
         outputObtained = true;
         if (!capturing) {
-            return out;
+            return containerWriter;
         }
         Charset charset;
         try {
             charset = Charset.forName(super.getCharacterEncoding());
         } catch (IllegalArgumentException unknown) {
             incomplete("the response charset " + super.getCharacterEncoding() + " is unknown to Java");
-            return out;
+            return containerWriter;
         }
         writerCopy = new WriterCopy(charset);
-        writer = new PrintWriter(new TeeWriter(out), false) {
+        writer = new PrintWriter(new TeeWriter(containerWriter), false) {
             @Override
             public boolean checkError() {
-                return super.checkError() || out.checkError();
+                return super.checkError() || containerWriter.checkError();
             }
         };
         return writer;
