@@ -37,7 +37,8 @@ import java.util.Optional;
  *   <li>{@code Content-Type} as the container holds it (with the charset as the container writes
  *       it, including one fixed by {@link #getWriter()});</li>
  *   <li>every other header line the application sets or adds through this wrapper
- *       ({@code setHeader}, {@code addHeader}, the int and date variants, {@code addCookie},
+ *       ({@code setHeader}, {@code addHeader}, the int and date variants, {@code addCookie} with
+ *       the {@code Expires} header Jetty adds to it,
  *       {@code setLocale}'s {@code Content-Language}, {@code sendRedirect}'s {@code Location}),
  *       in order, repeated names kept, values as the container formats them. Header changes
  *       after the response is committed are ignored, as the container ignores them. Headers set
@@ -362,6 +363,11 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         super.addCookie(cookie);
         if (record) {
             addLastValueOf("Set-Cookie");
+            // Jetty also sets Expires to the epoch, so that caches do not keep a response that sets a cookie.
+            String expires = super.getHeader("Expires");
+            if (expires != null && !recordedValues("Expires").equals(List.of(expires))) {
+                replaceHeader("Expires", expires);
+            }
         }
     }
 
@@ -374,6 +380,10 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
             String language = super.getHeader("Content-Language");
             replaceHeader("Content-Language", language != null ? language : locale.toLanguageTag());
         }
+    }
+
+    private List<String> recordedValues(String name) {
+        return headers.stream().filter(h -> h.name().equalsIgnoreCase(name)).map(ResponseHeader::value).toList();
     }
 
     private void replaceHeader(String name, String value) {

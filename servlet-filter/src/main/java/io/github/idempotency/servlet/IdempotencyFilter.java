@@ -41,9 +41,10 @@ import org.slf4j.LoggerFactory;
  * writes a replay or a problem through {@link DecisionWriter}, or runs the chain with the body
  * buffered ({@link ServletRequestView}) and the response captured ({@link CapturingResponse}),
  * then completes or releases the key, always exactly one of the two. Exceptions from the chain
- * release the key and propagate. When the application starts asynchronous processing, the key is
- * completed when it ends ({@link AsyncListener#onComplete}) and released on timeout or error; the
- * filter must then be registered with {@code asyncSupported} true.
+ * release the key and propagate. When the application starts asynchronous processing, the response
+ * is stored when the application calls {@link AsyncContext#complete()} (or, if the container
+ * completes it, at {@link AsyncListener#onComplete}) and the key released on timeout or error;
+ * the filter must then be registered with {@code asyncSupported} true.
  *
  * <p>Create it in code with {@link #builder(IdempotencyEngine)}, or let the container create it
  * (no-argument constructor) and configure it with init-parameters; see {@link #init(FilterConfig)}.
@@ -157,15 +158,17 @@ public final class IdempotencyFilter implements Filter {
             Proceed proceed) throws IOException, ServletException {
         CapturingResponse capturing = new CapturingResponse(response);
         capturing.startCapture(proceed.maxStoredBodyBytes());
-        HttpServletRequest forApplication = new AsyncCapturingRequest(request, capturing);
+        String description = describe(request);
+        HttpServletRequest forApplication = new AsyncCapturingRequest(request, capturing,
+                () -> complete(proceed, capturing, description));
         boolean completesWhenAsyncEnds = false;
         try {
             chain.doFilter(forApplication, capturing);
             if (forApplication.isAsyncStarted()) {
-                forApplication.getAsyncContext().addListener(new AsyncCompletion(proceed, capturing, describe(request)));
+                forApplication.getAsyncContext().addListener(new AsyncCompletion(proceed, capturing, description));
                 completesWhenAsyncEnds = true;
             } else {
-                complete(proceed, capturing, describe(request));
+                complete(proceed, capturing, description);
             }
         } finally {
             if (!completesWhenAsyncEnds) {
@@ -235,20 +238,116 @@ public final class IdempotencyFilter implements Filter {
     }
 
     /**
-     * Makes {@code startAsync()} without arguments hand the capturing response to the
-     * {@link AsyncContext}, so that the application's asynchronous writes are captured too.
+     * Hands the capturing response to every {@link AsyncContext} the application starts (also with
+     * {@code startAsync()} without arguments, which would otherwise bypass it), and stores the
+     * response when the application calls {@link AsyncContext#complete()}: before the container
+     * sends the end of the response, so that a retry arriving right after it gets the replay.
      */
     private static final class AsyncCapturingRequest extends HttpServletRequestWrapper {
         private final CapturingResponse response;
+        private final Runnable beforeComplete;
+        private AsyncContext asyncContext;
 
-        AsyncCapturingRequest(HttpServletRequest request, CapturingResponse response) {
+        AsyncCapturingRequest(HttpServletRequest request, CapturingResponse response, Runnable beforeComplete) {
             super(request);
             this.response = response;
+            this.beforeComplete = beforeComplete;
         }
 
         @Override
         public AsyncContext startAsync() {
             return startAsync(this, response);
+        }
+
+        @Override
+        public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
+            asyncContext = new CompletingAsyncContext(super.startAsync(request, response), beforeComplete);
+            return asyncContext;
+        }
+
+        @Override
+        public AsyncContext getAsyncContext() {
+            return asyncContext != null ? asyncContext : super.getAsyncContext();
+        }
+    }
+
+    /** An {@link AsyncContext} that runs a task just before {@link #complete()}. */
+    private static final class CompletingAsyncContext implements AsyncContext {
+        private final AsyncContext delegate;
+        private final Runnable beforeComplete;
+
+        CompletingAsyncContext(AsyncContext delegate, Runnable beforeComplete) {
+            this.delegate = delegate;
+            this.beforeComplete = beforeComplete;
+        }
+
+        @Override
+        public void complete() {
+            try {
+                beforeComplete.run();
+            } finally {
+                delegate.complete();
+            }
+        }
+
+        @Override
+        public ServletRequest getRequest() {
+            return delegate.getRequest();
+        }
+
+        @Override
+        public ServletResponse getResponse() {
+            return delegate.getResponse();
+        }
+
+        @Override
+        public boolean hasOriginalRequestAndResponse() {
+            return delegate.hasOriginalRequestAndResponse();
+        }
+
+        @Override
+        public void dispatch() {
+            delegate.dispatch();
+        }
+
+        @Override
+        public void dispatch(String path) {
+            delegate.dispatch(path);
+        }
+
+        @Override
+        public void dispatch(jakarta.servlet.ServletContext context, String path) {
+            delegate.dispatch(context, path);
+        }
+
+        @Override
+        public void start(Runnable run) {
+            delegate.start(run);
+        }
+
+        @Override
+        public void addListener(AsyncListener listener) {
+            delegate.addListener(listener);
+        }
+
+        @Override
+        public void addListener(AsyncListener listener, ServletRequest request, ServletResponse response) {
+            delegate.addListener(listener, request, response);
+        }
+
+        @Override
+        public <T extends AsyncListener> T createListener(Class<T> type) throws ServletException {
+            return delegate.createListener(type);
+        }
+
+        @Override
+        public void setTimeout(long timeout) {
+            delegate.setTimeout(timeout);
+        }
+
+        @Override
+        public long getTimeout() {
+            return delegate.getTimeout();
         }
     }
 

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.idempotency.core.store.StoredResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -420,6 +421,50 @@ abstract class IdempotencyFilterHttpTest {
         assertProblem(missing, 400, "missing-idempotency-key");
         assertReplayOf(first, replay);
         assertThat(app.executions(key)).isEqualTo(1);
+    }
+
+
+    // ---- the building blocks, installed early and activated late (as the Spring adapter uses them)
+
+    @Test
+    void aBufferedBodyRequestFoundBehindOtherWrappersBuffersOnceAndServesTheApplication() throws Exception {
+        HttpResponse<byte[]> response = send(postRequest("/late/capture", newKey(), "text/plain", "hello body")
+                .header("X-Probe", "capture"));
+
+        assertThat(text(response)).isEqualTo("engine=hello body application=hello body sameRequest=true");
+    }
+
+    @Test
+    void captureStartedLateKeepsOnlyWhatFollowsAndTheWholeBody() throws Exception {
+        HttpResponse<byte[]> response = send(postRequest("/late/capture", newKey(), "text/plain", "x")
+                .header("X-Probe", "late"));
+
+        StoredResponse captured = (StoredResponse) app.lateCaptures.get("late");
+        assertThat(response.headers().firstValue("X-Before-Capture")).contains("not captured");
+        assertThat(captured.headerValues("X-Before-Capture")).isEmpty();
+        assertThat(captured.headerValues("X-After-Capture")).containsExactly("captured");
+        assertThat(captured.headerValues("Content-Type")).containsExactly(response.headers().firstValue("Content-Type").orElseThrow());
+        assertThat(captured.body()).isEqualTo(response.body());
+        assertThat(captured.status()).isEqualTo(200);
+    }
+
+    @Test
+    void captureStartedAfterTheWriterWasObtainedIsIncomplete() throws Exception {
+        HttpResponse<byte[]> response = send(postRequest("/late/writer-first", newKey(), "text/plain", "x")
+                .header("X-Probe", "writer-first"));
+
+        assertThat(text(response)).isEqualTo("written");
+        assertThat(app.lateCaptures.get("writer-first"))
+                .isEqualTo("the output stream or writer was obtained before capture started");
+    }
+
+    @Test
+    void aResponseWhoseCaptureNeverStartsGetsTheContainersOwnStream() throws Exception {
+        HttpResponse<byte[]> response = send(postRequest("/late/never", newKey(), "text/plain", "x")
+                .header("X-Probe", "never"));
+
+        assertThat(text(response)).isEqualTo("raw stream: true");
+        assertThat(app.lateCaptures.get("never")).isEqualTo("capture was never started");
     }
 
     // ---- helpers

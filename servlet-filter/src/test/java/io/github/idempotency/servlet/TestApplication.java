@@ -41,7 +41,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /wait/*}: guarded, duplicates wait for the first request;</li>
  *   <li>{@code /configured/*}: guarded by a filter the container creates from init-parameters,
  *       with its own in-memory store;</li>
- *   <li>{@code /open/*}: not guarded.</li>
+ *   <li>{@code /open/*}: not guarded;</li>
+ *   <li>{@code /late/*}: no idempotency filter; a filter installs {@link BufferedBodyRequest} and
+ *       {@link CapturingResponse} on every request, and the servlet buffers and starts capture
+ *       itself, as a framework adapter does. What was captured is kept in {@link #lateCaptures}
+ *       under the request's {@code X-Probe} header.</li>
  * </ul>
  * The header {@code X-Test-User} makes the request authenticated as that user.
  */
@@ -55,6 +59,8 @@ final class TestApplication implements ServletContainerInitializer {
     final IdempotencyEngine engine = IdempotencyEngine.builder(store).clock(clock).build();
     private final Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
     private volatile Gate gate = new Gate();
+    /** Per {@code X-Probe}: the stored response captured on a {@code /late/*} request, or why there is none. */
+    final Map<String, Object> lateCaptures = new ConcurrentHashMap<>();
 
     /** Lets a test hold a handler inside its execution. */
     static final class Gate {
@@ -101,6 +107,10 @@ final class TestApplication implements ServletContainerInitializer {
         configured.setAsyncSupported(true);
         configured.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
 
+        context.addFilter("install-wrappers", new InstallWrappersFilter())
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/late/*");
+        context.addServlet("late-capture", new LateCaptureServlet()).addMapping("/late/*");
+
         ServletRegistration.Dynamic servlet = context.addServlet("scenarios", new ScenarioServlet());
         servlet.addMapping("/api/*", "/wait/*", "/configured/*", "/open/*");
         servlet.setAsyncSupported(true);
@@ -134,6 +144,54 @@ final class TestApplication implements ServletContainerInitializer {
                     return user;
                 }
             }, response);
+        }
+    }
+
+    /** Installs the wrappers on every request, as a framework adapter's filter does, and keeps what was captured. */
+    private final class InstallWrappersFilter extends jakarta.servlet.http.HttpFilter {
+        @Override
+        protected void doFilter(HttpServletRequest request, HttpServletResponse response, jakarta.servlet.FilterChain chain)
+                throws IOException, jakarta.servlet.ServletException {
+            CapturingResponse capturing = new CapturingResponse(response);
+            chain.doFilter(new BufferedBodyRequest(request), capturing);
+            Object captured = capturing.isCaptureComplete()
+                    ? capturing.toStoredResponse()
+                    : capturing.uncapturedReason().orElseThrow();
+            lateCaptures.put(request.getHeader("X-Probe"), captured);
+        }
+    }
+
+    /** Buffers the body and starts capture from inside the application, behind further wrappers. */
+    private static final class LateCaptureServlet extends HttpServlet {
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            CapturingResponse capturing = CapturingResponse.find(resp).orElseThrow();
+            switch (req.getPathInfo()) {
+                case "/capture" -> {
+                    HttpServletRequest wrappedAgain = new HttpServletRequestWrapper(req);
+                    ServletRequestView view = ServletRequestView.of(wrappedAgain);
+                    java.io.ByteArrayOutputStream seenByEngine = new java.io.ByteArrayOutputStream();
+                    view.readBody(1024, seenByEngine::write);
+                    String readByApplication = new String(view.request().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    resp.setHeader("X-Before-Capture", "not captured");
+                    capturing.startCapture(1024);
+                    resp.setHeader("X-After-Capture", "captured");
+                    resp.setContentType("text/plain;charset=UTF-8");
+                    resp.getWriter().print("engine=" + seenByEngine.toString(StandardCharsets.UTF_8)
+                            + " application=" + readByApplication
+                            + " sameRequest=" + (view.request() == wrappedAgain));
+                }
+                case "/writer-first" -> {
+                    PrintWriter writer = resp.getWriter();
+                    capturing.startCapture(1024);
+                    writer.print("written");
+                }
+                case "/never" -> {
+                    jakarta.servlet.ServletOutputStream out = capturing.getOutputStream();
+                    out.print("raw stream: " + (out == capturing.getResponse().getOutputStream()));
+                }
+                default -> resp.sendError(404);
+            }
         }
     }
 
