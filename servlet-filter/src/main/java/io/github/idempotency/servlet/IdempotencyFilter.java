@@ -9,6 +9,7 @@ import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * (default {@code POST} and {@code PATCH}) and its path within the application matches one of the
  * filter's path patterns (servlet-style: {@code /payments}, {@code /payments/*}, {@code *.json};
  * default every path). Other requests pass to the chain untouched: not wrapped, not buffered, no
- * store access.
+ * store access. Only the client's request is guarded: forwards, includes, error and asynchronous
+ * dispatches of a request pass through, even when the filter is mapped to them.
  *
  * <p>For a guarded request the filter asks {@link IdempotencyEngine#decide} and then either
  * passes the request on (not guarded after all, for example no key where none is required),
@@ -132,6 +134,7 @@ public final class IdempotencyFilter implements Filter {
                     + " or build it with IdempotencyFilter.builder");
         }
         if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)
+                || request.getDispatcherType() != DispatcherType.REQUEST
                 || !policy.guards(request.getMethod()) || !paths.matches(pathWithinApplication(request))) {
             chain.doFilter(req, res);
             return;

@@ -341,6 +341,18 @@ abstract class IdempotencyFilterHttpTest {
     }
 
     @Test
+    void aForwardWithinTheRequestIsNotGuardedAgain() throws Exception {
+        String key = newKey();
+        HttpResponse<byte[]> first = post("/api/forward", key, JSON, "{}");
+        HttpResponse<byte[]> replay = post("/api/forward", key, JSON, "{}");
+
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(text(first)).startsWith("{\"execution\":2,");
+        assertReplayOf(first, replay);
+        assertThat(app.executions(key)).isEqualTo(2); // the forwarding servlet and the echo, once each
+    }
+
+    @Test
     void formParametersStayReadableByTheServlet() throws Exception {
         String key = newKey();
         String form = "name=J%C3%BCrgen+M&amount=12&tag=a&tag=b";

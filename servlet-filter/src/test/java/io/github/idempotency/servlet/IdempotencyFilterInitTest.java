@@ -40,6 +40,7 @@ class IdempotencyFilterInitTest {
                 "max-request-body", "64KB",
                 "max-stored-body", "2MiB",
                 "concurrency", "wait:500ms",
+                "fingerprint", "json",
                 "excluded-response-headers", "Set-Cookie, X-Trace")));
 
         EndpointPolicy policy = parameters.policy();
@@ -53,6 +54,17 @@ class IdempotencyFilterInitTest {
         assertThat(policy.concurrency().maxWait()).isEqualTo(Duration.ofMillis(500));
         assertThat(policy.storesHeader("x-trace")).isFalse();
         assertThat(policy.storesHeader("Date")).isTrue();
+    }
+
+    @Test
+    void engineParametersConfigureTheEngineTheFilterBuilds() throws ServletException {
+        FilterInitParameters parameters = FilterInitParameters.read(config(Map.of(
+                "key-header", "X-Request-Key", "store-failure-mode", "fail-open")));
+
+        try (IdempotencyEngine built = parameters.configure(
+                IdempotencyEngine.builder(InMemoryIdempotencyStore.create())).build()) {
+            assertThat(built.keyHeader()).isEqualTo("X-Request-Key");
+        }
     }
 
     @Test

@@ -84,7 +84,8 @@ final class TestApplication implements ServletContainerInitializer {
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext context) {
         addFilter(context, "test-user", new TestUserFilter());
-        addFilter(context, "idempotency-api", IdempotencyFilter.builder(engine)
+        // Mapped to every dispatch type: the filter itself must guard only the client's request.
+        FilterRegistration.Dynamic api = context.addFilter("idempotency-api", IdempotencyFilter.builder(engine)
                 .policy(EndpointPolicy.builder()
                         .keyRequired(true)
                         .maxRequestBodyBytes(MAX_REQUEST_BODY)
@@ -92,6 +93,8 @@ final class TestApplication implements ServletContainerInitializer {
                         .build())
                 .paths("/api/*")
                 .build());
+        api.setAsyncSupported(true);
+        api.addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, "/*");
         addFilter(context, "idempotency-wait", IdempotencyFilter.builder(engine)
                 .policy(EndpointPolicy.builder()
                         .keyRequired(true)
@@ -256,6 +259,13 @@ final class TestApplication implements ServletContainerInitializer {
                     resp.getOutputStream().write("part two".getBytes(StandardCharsets.UTF_8));
                 }
                 case "/send-error" -> resp.sendError(404, "no such account " + n);
+                case "/forward" -> {
+                    try {
+                        req.getRequestDispatcher("/api/echo").forward(req, resp);
+                    } catch (jakarta.servlet.ServletException e) {
+                        throw new IOException(e);
+                    }
+                }
                 case "/redirect" -> resp.sendRedirect("/api/target?n=" + n);
                 case "/form" -> {
                     resp.setContentType("text/plain;charset=UTF-8");
