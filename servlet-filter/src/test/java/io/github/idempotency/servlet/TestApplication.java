@@ -249,6 +249,15 @@ final class TestApplication implements ServletContainerInitializer {
                     resp.getOutputStream().write(bytes);
                     resp.getOutputStream().print("n=" + n);
                     resp.getOutputStream().println();
+                    resp.getOutputStream().println("end");
+                }
+                case "/print-non-ascii" -> {
+                    resp.setContentType("text/plain;charset=UTF-8");
+                    resp.getOutputStream().print("caf\u00e9 " + n);
+                }
+                case "/writer-unmappable" -> {
+                    resp.setContentType("text/plain;charset=ISO-8859-1");
+                    resp.getWriter().print("10 \u20ac " + n);
                 }
                 case "/flush-early" -> {
                     resp.setContentType("text/plain;charset=UTF-8");
