@@ -82,6 +82,9 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
     private WriterCopy writerCopy;
     private boolean bodyClosedByContainer;
     private boolean errorSent;
+    private long declaredContentLength = -1;
+    private long bodyBytesWritten;
+    private Runnable bodyCompleteAction;
 
     /** @param response the response to wrap */
     public CapturingResponse(HttpServletResponse response) {
@@ -183,6 +186,40 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         return new StoredResponse(super.getStatus(), lines, body.toByteArray());
     }
 
+    /**
+     * Sets an action to run once, when the application ends the body in a way that lets the
+     * container send the end of the response at once: closing the output stream or writer,
+     * writing the last byte of the {@code Content-Length} it declared (Jetty then completes the
+     * response inside that write), or {@code sendRedirect} (Jetty sends the redirect inside that
+     * call). The action runs before the container can send that end (for {@code sendRedirect},
+     * right after the container wrote it), so a response stored by the action is there for a
+     * retry sent as soon as the client has the response. Header changes the application makes
+     * after that point are not in the copy.
+     *
+     * @param action typically stores {@link #toStoredResponse()}; runs on the application's thread
+     */
+    public void onBodyComplete(Runnable action) {
+        this.bodyCompleteAction = action;
+    }
+
+    private void bodyComplete() {
+        Runnable action = bodyCompleteAction;
+        if (capturing && action != null) {
+            bodyCompleteAction = null;
+            action.run();
+        }
+    }
+
+    /** Counts body bytes the application wrote; the declared Content-Length reached ends the body. */
+    private void counted(long bytes) {
+        if (capturing) {
+            bodyBytesWritten += bytes;
+            if (declaredContentLength >= 0 && bodyBytesWritten >= declaredContentLength) {
+                bodyComplete();
+            }
+        }
+    }
+
     private void incomplete(String reason) {
         if (incompleteReason == null) {
             incompleteReason = reason;
@@ -263,6 +300,7 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
             bodyClosedByContainer = true;
             body.clear();
             replaceHeader("Location", super.getHeader("Location"));
+            bodyComplete();
         }
     }
 
@@ -274,6 +312,8 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
             body.clear();
             errorSent = false;
             bodyClosedByContainer = false;
+            declaredContentLength = -1;
+            bodyBytesWritten = 0;
             stream = null;
             writer = null;
             writerCopy = null;
@@ -285,6 +325,7 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         super.resetBuffer();
         if (capturing) {
             body.clear();
+            bodyBytesWritten = 0;
             if (writerCopy != null) {
                 writerCopy.reset();
             }
@@ -303,11 +344,41 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         return capturing && !super.isCommitted();
     }
 
+    private void contentHeaderSet(String name, String value) {
+        if (name.equalsIgnoreCase("Content-Length")) {
+            try {
+                declaredContentLength = value == null ? -1 : Long.parseLong(value.trim());
+            } catch (NumberFormatException notALength) {
+                declaredContentLength = -1;
+            }
+        }
+    }
+
+    @Override
+    public void setContentLength(int len) {
+        boolean record = recordsHeaders();
+        super.setContentLength(len);
+        if (record) {
+            declaredContentLength = len;
+        }
+    }
+
+    @Override
+    public void setContentLengthLong(long len) {
+        boolean record = recordsHeaders();
+        super.setContentLengthLong(len);
+        if (record) {
+            declaredContentLength = len;
+        }
+    }
+
     @Override
     public void setHeader(String name, String value) {
         boolean record = recordsHeaders();
         super.setHeader(name, value);
-        if (record && !isContentHeader(name)) {
+        if (record && isContentHeader(name)) {
+            contentHeaderSet(name, value);
+        } else if (record) {
             replaceHeader(name, value);
         }
     }
@@ -316,7 +387,9 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
     public void addHeader(String name, String value) {
         boolean record = recordsHeaders();
         super.addHeader(name, value);
-        if (record && !isContentHeader(name) && value != null) {
+        if (record && isContentHeader(name)) {
+            contentHeaderSet(name, value);
+        } else if (record && value != null) {
             headers.add(new ResponseHeader(name, value));
         }
     }
@@ -325,7 +398,9 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
     public void setIntHeader(String name, int value) {
         boolean record = recordsHeaders();
         super.setIntHeader(name, value);
-        if (record && !isContentHeader(name)) {
+        if (record && isContentHeader(name)) {
+            contentHeaderSet(name, Integer.toString(value));
+        } else if (record) {
             replaceHeader(name, Integer.toString(value));
         }
     }
@@ -334,7 +409,9 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
     public void addIntHeader(String name, int value) {
         boolean record = recordsHeaders();
         super.addIntHeader(name, value);
-        if (record && !isContentHeader(name)) {
+        if (record && isContentHeader(name)) {
+            contentHeaderSet(name, Integer.toString(value));
+        } else if (record) {
             headers.add(new ResponseHeader(name, Integer.toString(value)));
         }
     }
@@ -487,6 +564,7 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
                     return;
                 }
                 body.write(encoded.array(), 0, encoded.position());
+                counted(encoded.position());
                 encoded.clear();
                 if (result.isUnderflow()) {
                     break;
@@ -513,20 +591,20 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
 
         @Override
         public void write(int c) {
-            out.write(c);
             writerCopy.write(CharBuffer.wrap(new char[] {(char) c}));
+            out.write(c);
         }
 
         @Override
         public void write(char[] cbuf, int off, int len) {
-            out.write(cbuf, off, len);
             writerCopy.write(CharBuffer.wrap(cbuf, off, len));
+            out.write(cbuf, off, len);
         }
 
         @Override
         public void write(String str, int off, int len) {
-            out.write(str, off, len);
             writerCopy.write(CharBuffer.wrap(str, off, off + len));
+            out.write(str, off, len);
         }
 
         @Override
@@ -536,6 +614,7 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
 
         @Override
         public void close() {
+            bodyComplete();
             out.close();
         }
     }
@@ -550,18 +629,20 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
 
         @Override
         public void write(int b) throws IOException {
-            out.write(b);
             if (copying()) {
                 body.write(b);
             }
+            counted(1);
+            out.write(b);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
             if (copying()) {
                 body.write(b, off, len);
             }
+            counted(len);
+            out.write(b, off, len);
         }
 
         /**
@@ -571,14 +652,16 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         @Override
         public void print(String s) throws IOException {
             String text = String.valueOf(s);
-            out.print(text);
             copyAscii(text);
+            counted(text.length());
+            out.print(text);
         }
 
         @Override
         public void println() throws IOException {
-            out.println();
             copyAscii("\r\n");
+            counted(2);
+            out.println();
         }
 
         private void copyAscii(String text) {
@@ -604,6 +687,7 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
 
         @Override
         public void close() throws IOException {
+            bodyComplete();
             out.close();
         }
 

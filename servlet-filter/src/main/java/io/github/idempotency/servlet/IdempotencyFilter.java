@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,38 +162,23 @@ public final class IdempotencyFilter implements Filter {
             Proceed proceed) throws IOException, ServletException {
         CapturingResponse capturing = new CapturingResponse(response);
         capturing.startCapture(proceed.maxStoredBodyBytes());
-        String description = describe(request);
-        HttpServletRequest forApplication = new AsyncCapturingRequest(request, capturing,
-                () -> complete(proceed, capturing, description));
-        boolean completesWhenAsyncEnds = false;
+        ClaimSettlement settlement = new ClaimSettlement(proceed, capturing,
+                request.getMethod() + " " + request.getRequestURI());
+        capturing.onBodyComplete(settlement::store);
+        HttpServletRequest forApplication = new AsyncCapturingRequest(request, capturing, settlement::store);
+        boolean settlesWhenAsyncEnds = false;
         try {
             chain.doFilter(forApplication, capturing);
             if (forApplication.isAsyncStarted()) {
-                forApplication.getAsyncContext().addListener(new AsyncCompletion(proceed, capturing, description));
-                completesWhenAsyncEnds = true;
+                forApplication.getAsyncContext().addListener(settlement);
+                settlesWhenAsyncEnds = true;
             } else {
-                complete(proceed, capturing, description);
+                settlement.store();
             }
         } finally {
-            if (!completesWhenAsyncEnds) {
-                proceed.release(Outcome.NOT_STORED); // ignored after complete: releases on exceptions
+            if (!settlesWhenAsyncEnds) {
+                settlement.release(); // after an exception; does nothing once stored
             }
-        }
-    }
-
-    private static String describe(HttpServletRequest request) {
-        return request.getMethod() + " " + request.getRequestURI();
-    }
-
-    /** Stores the captured response, or releases the key when the capture is incomplete. */
-    private static void complete(Proceed proceed, CapturingResponse capturing, String request) {
-        Optional<String> uncaptured = capturing.uncapturedReason();
-        if (uncaptured.isPresent()) {
-            log.warn("Response to {} was sent but not stored, the Idempotency-Key is released: {}",
-                    request, uncaptured.get());
-            proceed.release(Outcome.NOT_STORED);
-        } else {
-            proceed.complete(capturing.toStoredResponse());
         }
     }
 
@@ -354,35 +340,62 @@ public final class IdempotencyFilter implements Filter {
         }
     }
 
-    /** Completes or releases the key when the application's asynchronous processing ends. */
-    private static final class AsyncCompletion implements AsyncListener {
+    /**
+     * Ends one request's claim exactly once: {@link #store()} completes it with the captured
+     * response (or releases it when the capture is incomplete), {@link #release()} releases it.
+     * Whichever runs first wins; they may run on the request thread, an asynchronous thread or a
+     * container thread ({@link AsyncListener} events).
+     */
+    private static final class ClaimSettlement implements AsyncListener {
         private final Proceed proceed;
         private final CapturingResponse capturing;
         private final String request;
+        private final AtomicBoolean settled = new AtomicBoolean();
 
-        AsyncCompletion(Proceed proceed, CapturingResponse capturing, String request) {
+        ClaimSettlement(Proceed proceed, CapturingResponse capturing, String request) {
             this.proceed = proceed;
             this.capturing = capturing;
             this.request = request;
         }
 
-        @Override
-        public void onComplete(AsyncEvent event) {
+        void store() {
+            if (!settled.compareAndSet(false, true)) {
+                return;
+            }
+            Optional<String> uncaptured = capturing.uncapturedReason();
+            if (uncaptured.isPresent()) {
+                log.warn("Response to {} was sent but not stored, the Idempotency-Key is released: {}",
+                        request, uncaptured.get());
+                proceed.release(Outcome.NOT_STORED);
+                return;
+            }
             try {
-                complete(proceed, capturing, request);
-            } finally {
-                proceed.release(Outcome.NOT_STORED); // ignored after complete
+                proceed.complete(capturing.toStoredResponse());
+            } catch (RuntimeException e) {
+                proceed.release(Outcome.NOT_STORED);
+                throw e;
+            }
+        }
+
+        void release() {
+            if (settled.compareAndSet(false, true)) {
+                proceed.release(Outcome.NOT_STORED);
             }
         }
 
         @Override
+        public void onComplete(AsyncEvent event) {
+            store();
+        }
+
+        @Override
         public void onTimeout(AsyncEvent event) {
-            proceed.release(Outcome.NOT_STORED);
+            release();
         }
 
         @Override
         public void onError(AsyncEvent event) {
-            proceed.release(Outcome.NOT_STORED);
+            release();
         }
 
         @Override

@@ -82,6 +82,7 @@ abstract class IdempotencyFilterHttpTest {
         assertThat(first.headers().allValues("Link"))
                 .containsExactly("<https://example.test/a>; rel=\"first\"", "<https://example.test/b>; rel=\"second\"");
         assertThat(first.headers().allValues("Vary")).containsExactly("Accept", "Accept-Language");
+        assertThat(first.headers().allValues("Content-Language")).containsExactly("fr-CA");
         assertReplayOf(first, replay);
         assertThat(app.executions(key)).isEqualTo(1);
     }
@@ -179,15 +180,21 @@ abstract class IdempotencyFilterHttpTest {
     // ---- concurrency
 
     @Test
-    void duplicateWhileTheFirstRunsIs409WithRetryAfterAndLaterReplays() throws Exception {
+    void duplicatesWhileTheFirstRunsAre409WithRetryAfterAndLaterReplay() throws Exception {
         String key = newKey();
         TestApplication.Gate gate = app.newGate();
         CompletableFuture<HttpResponse<byte[]>> first = postAsync("/api/block", key, "payload");
         awaitLatch(gate.entered);
 
-        HttpResponse<byte[]> duplicate = post("/api/block", key, "text/plain", "payload");
-        assertProblem(duplicate, 409, "request-in-progress");
-        assertThat(duplicate.headers().firstValue("Retry-After")).contains("1");
+        List<CompletableFuture<HttpResponse<byte[]>>> duplicates = List.of(
+                postAsync("/api/block", key, "payload"),
+                postAsync("/api/block", key, "payload"),
+                postAsync("/api/block", key, "payload"));
+        for (CompletableFuture<HttpResponse<byte[]>> duplicate : duplicates) {
+            HttpResponse<byte[]> response = duplicate.get(30, TimeUnit.SECONDS);
+            assertProblem(response, 409, "request-in-progress");
+            assertThat(response.headers().firstValue("Retry-After")).contains("1");
+        }
 
         gate.release.countDown();
         HttpResponse<byte[]> original = first.get(30, TimeUnit.SECONDS);
@@ -329,6 +336,24 @@ abstract class IdempotencyFilterHttpTest {
     }
 
     @Test
+    void aBodyEndedWhileTheHandlerStillRunsIsStoredBeforeTheClientHasIt() throws Exception {
+        for (String scenario : List.of("/api/close-then-block", "/api/length-then-block")) {
+            String key = newKey();
+            TestApplication.Gate gate = app.newGate();
+            CompletableFuture<HttpResponse<byte[]>> first = postAsync(scenario, key, "x");
+            awaitLatch(gate.entered);
+            HttpResponse<byte[]> original = first.get(30, TimeUnit.SECONDS); // complete while the handler blocks
+
+            HttpResponse<byte[]> replay = post(scenario, key, "text/plain", "x");
+            gate.release.countDown();
+
+            assertThat(original.statusCode()).as(scenario).isEqualTo(201);
+            assertReplayOf(original, replay);
+            assertThat(app.executions(key)).as(scenario).isEqualTo(1);
+        }
+    }
+
+    @Test
     void sendErrorIsReplayedWithItsStatusAndHeadersButWithoutTheContainersErrorPage() throws Exception {
         String key = newKey();
         HttpResponse<byte[]> first = post("/api/send-error", key, "text/plain", "x");
@@ -345,6 +370,8 @@ abstract class IdempotencyFilterHttpTest {
     void sendRedirectIsReplayedWithStatusAndLocation() throws Exception {
         String key = newKey();
         HttpResponse<byte[]> first = post("/api/redirect", key, "text/plain", "x");
+        // Jetty sends the whole redirect inside sendRedirect, before the filter can store it.
+        awaitLatch(app.store.completed(key));
         HttpResponse<byte[]> replay = post("/api/redirect", key, "text/plain", "x");
 
         assertThat(first.statusCode()).isEqualTo(302);

@@ -216,6 +216,27 @@ final class TestApplication implements ServletContainerInitializer {
                     resp.setContentType("text/plain;charset=UTF-8");
                     resp.getWriter().print("done " + n);
                 }
+                case "/close-then-block" -> {
+                    resp.setStatus(201);
+                    resp.setContentType("text/plain;charset=UTF-8");
+                    resp.getOutputStream().write(("closed " + n).getBytes(StandardCharsets.UTF_8));
+                    resp.getOutputStream().close();
+                    Gate g = gate;
+                    g.entered.countDown();
+                    await(g.release);
+                }
+                case "/length-then-block" -> {
+                    byte[] body = ("complete " + n).getBytes(StandardCharsets.UTF_8);
+                    resp.setStatus(201);
+                    resp.setContentType("text/plain;charset=UTF-8");
+                    resp.setContentLength(body.length);
+                    resp.getWriter().print("complete ");
+                    resp.getWriter().print(n);
+                    resp.flushBuffer();
+                    Gate g = gate;
+                    g.entered.countDown();
+                    await(g.release);
+                }
                 case "/status-500" -> {
                     resp.setStatus(500);
                     resp.getWriter().print("failed " + n);
@@ -325,6 +346,7 @@ final class TestApplication implements ServletContainerInitializer {
             resp.addHeader("Vary", "Accept");
             resp.addHeader("Vary", "Accept-Language");
             resp.addCookie(new Cookie("session", "s" + n));
+            resp.setLocale(java.util.Locale.CANADA_FRENCH);
             String user = req.getRemoteUser() == null ? "anonymous" : req.getRemoteUser();
             resp.getOutputStream().write(("{\"execution\":" + n + ",\"user\":\"" + user + "\",\"received\":" + body + "}")
                     .getBytes(StandardCharsets.UTF_8));
