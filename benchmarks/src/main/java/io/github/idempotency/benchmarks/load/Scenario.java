@@ -3,7 +3,15 @@ package io.github.idempotency.benchmarks.load;
 /** One row of the end-to-end table: a server setup under one kind of keys. */
 enum Scenario {
 
-    BARE("bare", "endpoint alone (baseline)", ServerSetup.BARE, LoadGenerator.Keys.FRESH);
+    BARE("bare", "endpoint alone (baseline)", ServerSetup.BARE, LoadGenerator.Keys.FRESH),
+    FILTER_FRESH("filter", "filter, in-memory store, new key per request",
+            ServerSetup.FILTER_IN_MEMORY, LoadGenerator.Keys.FRESH),
+    FILTER_REPLAY("filter-replay", "filter, in-memory store, one key replayed",
+            ServerSetup.FILTER_IN_MEMORY, LoadGenerator.Keys.FIXED),
+    FILTER_REDIS("filter-redis", "filter, Redis store, new key per request",
+            ServerSetup.FILTER_REDIS, LoadGenerator.Keys.FRESH),
+    FILTER_POSTGRESQL("filter-postgresql", "filter, PostgreSQL store, new key per request",
+            ServerSetup.FILTER_POSTGRESQL, LoadGenerator.Keys.FRESH);
 
     private final String id;
     private final String description;
