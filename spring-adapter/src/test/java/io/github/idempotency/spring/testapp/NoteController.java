@@ -1,0 +1,21 @@
+package io.github.idempotency.spring.testapp;
+
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** An endpoint without {@code @Idempotent}: the library must leave it alone. */
+@RestController
+class NoteController {
+
+    private final Executions executions;
+
+    NoteController(Executions executions) {
+        this.executions = executions;
+    }
+
+    @PostMapping("/notes")
+    String create(@RequestBody String text) {
+        return "note " + text + " run " + executions.record(text);
+    }
+}
