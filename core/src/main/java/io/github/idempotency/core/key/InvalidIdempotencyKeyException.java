@@ -12,13 +12,20 @@ public class InvalidIdempotencyKeyException extends IllegalArgumentException {
         EMPTY,
         /** More than 255 characters after unquoting. */
         TOO_LONG,
-        /** A character outside visible ASCII (control characters, non-ASCII, or space in a token). */
+        /**
+         * A character outside visible ASCII (control characters, non-ASCII), a space or a double
+         * quote in a bare token, or anything but a comma after the closing quote of an sf-string.
+         */
         INVALID_CHARACTER,
         /** An sf-string that starts with {@code "} and does not end with one. */
         UNTERMINATED_QUOTE,
         /** A backslash in an sf-string not followed by {@code "} or {@code \}. */
         INVALID_ESCAPE,
-        /** The header was sent more than once, or as a comma-separated list. */
+        /**
+         * The header was sent more than once, or as a comma-separated list ({@code "a", "b"}); a bare
+         * token with a comma ({@code a,b}) counts as a list too, since a comma is how HTTP joins
+         * header lines.
+         */
         MULTIPLE_VALUES
     }
 

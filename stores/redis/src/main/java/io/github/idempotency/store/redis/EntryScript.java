@@ -1,0 +1,109 @@
+package io.github.idempotency.store.redis;
+
+import io.lettuce.core.ScriptOutputType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * The Lua scripts behind the store operations, one per operation, each run atomically by Redis
+ * on the single key {@code KEYS[1]} that holds one entry.
+ *
+ * <p>An entry is a hash. A claim has the fields {@code state} = {@code claim}, {@code fingerprint}
+ * and {@code token} (the fencing token in decimal); a record has {@code state} = {@code record},
+ * {@code fingerprint} and {@code response} (the encoded stored response). The key's own expiry is
+ * the lease of a claim and the time to live of a record, so an expired claim or record is simply
+ * absent.
+ */
+enum EntryScript {
+
+    /**
+     * ARGV: fingerprint, fencing token, lease in milliseconds. Replies {@code {0}} when it created
+     * the claim, {@code {1, fingerprint, pttl}} for a live claim and
+     * {@code {2, fingerprint, pttl, response}} for a record.
+     */
+    CLAIM(ScriptOutputType.MULTI, """
+            local entry = redis.call('HMGET', KEYS[1], 'state', 'fingerprint', 'response')
+            if entry[1] == 'claim' then
+              return {1, entry[2], redis.call('PTTL', KEYS[1])}
+            elseif entry[1] == 'record' then
+              return {2, entry[2], redis.call('PTTL', KEYS[1]), entry[3]}
+            elseif entry[1] then
+              return redis.error_reply('entry ' .. KEYS[1] .. ' has the unknown state ' .. entry[1])
+            end
+            redis.call('HSET', KEYS[1], 'state', 'claim', 'fingerprint', ARGV[1], 'token', ARGV[2])
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            return {0}
+            """),
+
+    /** ARGV: fencing token, encoded response, time to live in milliseconds. Replies 1 or 0. */
+    COMPLETE(ScriptOutputType.INTEGER, ifHeld("""
+            redis.call('HSET', KEYS[1], 'state', 'record', 'response', ARGV[2])
+            redis.call('HDEL', KEYS[1], 'token')
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            """)),
+
+    /** ARGV: fencing token. Replies 1 or 0. */
+    RELEASE(ScriptOutputType.INTEGER, ifHeld("""
+            redis.call('DEL', KEYS[1])
+            """)),
+
+    /** ARGV: fencing token, lease in milliseconds. Replies 1 or 0. */
+    RENEW(ScriptOutputType.INTEGER, ifHeld("""
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            """));
+
+    private final ScriptOutputType output;
+    private final byte[] source;
+    private final String sha1;
+
+    EntryScript(ScriptOutputType output, String source) {
+        this.output = output;
+        this.source = source.getBytes(StandardCharsets.UTF_8);
+        this.sha1 = sha1Hex(this.source);
+    }
+
+    /**
+     * Wraps {@code action} in the fencing check shared by complete, release and renew: the action
+     * runs, and the script replies 1, only while the entry is a claim whose token equals ARGV[1];
+     * otherwise nothing changes and the script replies 0.
+     */
+    private static String ifHeld(String action) {
+        return """
+                local entry = redis.call('HMGET', KEYS[1], 'state', 'token')
+                if entry[1] ~= 'claim' or entry[2] ~= ARGV[1] then
+                  return 0
+                end
+                """ + action + "return 1\n";
+    }
+
+    private static String sha1Hex(byte[] source) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required by every Java platform", e);
+        }
+    }
+
+    /** @return the reply type Lettuce decodes */
+    ScriptOutputType output() {
+        return output;
+    }
+
+    /** @return the Lua source, as sent by {@code SCRIPT LOAD} */
+    byte[] source() {
+        return source.clone();
+    }
+
+    /** @return the lowercase hex SHA-1 of the source, the name {@code EVALSHA} runs it by */
+    String sha1() {
+        return sha1;
+    }
+
+    /** @return the operation name used in messages */
+    String operation() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,435 @@
+package io.github.idempotency.store.redis;
+
+import io.github.idempotency.core.fingerprint.Fingerprint;
+import io.github.idempotency.core.store.Claim;
+import io.github.idempotency.core.store.ClaimRequest;
+import io.github.idempotency.core.store.ClaimResult;
+import io.github.idempotency.core.store.EntryKey;
+import io.github.idempotency.core.store.IdempotencyStore;
+import io.github.idempotency.core.store.IdempotencyStoreException;
+import io.github.idempotency.core.store.StoredResponse;
+import io.github.idempotency.core.store.StoredResponseCodec;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@link IdempotencyStore} in Redis, through a Lettuce connection the application provides
+ * (standalone, Sentinel, master/replica or Redis Cluster).
+ *
+ * <h2>Atomicity and round trips</h2>
+ * Each operation ({@link #claim(ClaimRequest) claim}, and a claim's {@link Claim#complete
+ * complete}, {@link Claim#release release} and {@link Claim#renew renew}) is one Lua script run by
+ * one {@code EVALSHA}: one round trip, atomic on the server. The script checks the fencing token
+ * and sets the key's expiry ({@code PEXPIRE}) in the same step. Scripts are not loaded up front:
+ * when a server answers {@code NOSCRIPT} (first use, after a restart, a failover or
+ * {@code SCRIPT FLUSH}) the store sends {@code SCRIPT LOAD} and retries the {@code EVALSHA} once.
+ *
+ * <h2>Layout</h2>
+ * One entry is one Redis hash named {@code <keyPrefix>{<digest>}}, where the digest is
+ * {@link EntryKey#digest()} (SHA-256 hex, so no client input ever reaches a key name). The braces
+ * are a Redis Cluster hash tag: everything of one entry hashes to one slot, which a script that
+ * touches more than one key of an entry would require. The hash holds the state, the request
+ * fingerprint, and either the fencing token (claim) or the encoded response (record, in the
+ * binary form of {@link StoredResponseCodec}). See {@link #redisKey(EntryKey)}.
+ *
+ * <h2>Time</h2>
+ * Expiry is done by Redis itself: a claim's lease and a record's time to live are the key's
+ * {@code PX} expiry, so an expired claim or record is absent and the next claim creates a fresh
+ * one. The instants this store reports ({@link ClaimResult.InFlight#leaseExpiresAt()},
+ * {@link ClaimResult.Completed#expiresAt()}) are the remaining time to live read by the script
+ * ({@code PTTL}) added to this store's clock as read just before the command was sent. They rely
+ * only on that clock running at the same rate as the Redis server's clock during one round trip,
+ * not on the two clocks agreeing, and are never later than the true expiry by more than clock
+ * drift.
+ *
+ * <h2>Fencing</h2>
+ * Each claim gets a random 64-bit fencing token from a {@link SecureRandom}. Since an expired
+ * entry is gone from Redis, no counter could survive it; a random token instead makes two claims
+ * on one key share a token with probability 2<sup>-64</sup>, also across application instances,
+ * which each draw from their own generator seeded by the operating system. ({@code ThreadLocalRandom}
+ * is seeded from clock readings unless configured otherwise, so instances started together could
+ * not rely on independent sequences; one {@code SecureRandom} call per claim costs far less than
+ * the round trip.)
+ *
+ * <h2>Failures</h2>
+ * Each command waits at most the {@linkplain Builder#commandTimeout(Duration) command timeout};
+ * Lettuce's own command timeout, where the connection's client options enable it, also applies,
+ * and the shorter one ends the wait. A connection failure, a timeout, an error reply or a reply
+ * of an unexpected shape is thrown as {@link IdempotencyStoreException} naming the operation, the
+ * Redis key and, when known, the server address.
+ *
+ * <p>Instances are thread-safe. They share the connection they were given; {@link #close()} closes
+ * only what the store opened itself (see {@link #builder(RedisURI)}).
+ */
+public final class RedisIdempotencyStore implements IdempotencyStore, AutoCloseable {
+
+    /** The key prefix used unless {@link Builder#keyPrefix(String)} sets another. */
+    public static final String DEFAULT_KEY_PREFIX = "idempotency:";
+
+    /** The command timeout used unless {@link Builder#commandTimeout(Duration)} sets another. */
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
+    private static final Logger log = LoggerFactory.getLogger(RedisIdempotencyStore.class);
+
+    private static final long ACQUIRED = 0;
+    private static final long IN_FLIGHT = 1;
+    private static final long COMPLETED = 2;
+
+    private final RedisScriptingAsyncCommands<byte[], byte[]> commands;
+    private final String keyPrefix;
+    private final Duration commandTimeout;
+    private final Clock clock;
+    private final String address;
+    private final Runnable closeOwned;
+    private final SecureRandom fencingTokens = new SecureRandom();
+
+    private RedisIdempotencyStore(
+            Builder builder, RedisScriptingAsyncCommands<byte[], byte[]> commands, String address, Runnable closeOwned) {
+        this.commands = commands;
+        this.keyPrefix = builder.keyPrefix;
+        this.commandTimeout = builder.commandTimeout;
+        this.clock = builder.clock;
+        this.address = address;
+        this.closeOwned = closeOwned;
+    }
+
+    /**
+     * A store on a standalone, Sentinel-managed or master/replica connection. The connection stays
+     * the application's: the store never closes it.
+     *
+     * @param connection a connection with byte-array keys and values ({@link ByteArrayCodec})
+     * @return a builder
+     */
+    public static Builder builder(StatefulRedisConnection<byte[], byte[]> connection) {
+        return new Builder(connection.async(), null);
+    }
+
+    /**
+     * A store on a Redis Cluster connection. Each script touches one key, so Lettuce routes it to
+     * the node that owns the key's slot. The connection stays the application's: the store never
+     * closes it.
+     *
+     * @param connection a cluster connection with byte-array keys and values ({@link ByteArrayCodec})
+     * @return a builder
+     */
+    public static Builder builder(StatefulRedisClusterConnection<byte[], byte[]> connection) {
+        return new Builder(connection.async(), null);
+    }
+
+    /**
+     * A store that opens its own Lettuce client and connection to {@code uri} (standalone, or
+     * Sentinel when the URI names sentinels) when {@link Builder#build()} runs; {@link #close()}
+     * closes them. Error messages name the server.
+     *
+     * @param uri where Redis is, for example {@code RedisURI.create("redis://localhost:6379")}
+     * @return a builder
+     */
+    public static Builder builder(RedisURI uri) {
+        return new Builder(null, Objects.requireNonNull(uri, "uri"));
+    }
+
+    /**
+     * The name of the Redis key that holds {@code entry}: the key prefix followed by the entry's
+     * digest in braces, for example {@code idempotency:{5e88...a1f3}}.
+     *
+     * @param entry the entry
+     * @return the Redis key
+     */
+    public String redisKey(EntryKey entry) {
+        return keyPrefix + "{" + entry.digest() + "}";
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One {@code EVALSHA}. A new claim expires after the lease unless renewed.
+     */
+    @Override
+    public ClaimResult claim(ClaimRequest request) {
+        long fencingToken = fencingTokens.nextLong();
+        String redisKey = redisKey(request.key());
+        Instant sentAt = clock.instant();
+        Object reply = execute(EntryScript.CLAIM, redisKey,
+                request.fingerprint().bytes(), decimal(fencingToken), millis(request.lease(), "lease"));
+        try {
+            return claimResult(reply, sentAt, request.key(), fencingToken, redisKey);
+        } catch (IllegalArgumentException e) {
+            throw failure(EntryScript.CLAIM, redisKey, "unexpected reply: " + e.getMessage(), e);
+        }
+    }
+
+    /** Closes the client and connection the store opened itself; a no-op for a connection it was given. */
+    @Override
+    public void close() {
+        closeOwned.run();
+    }
+
+    private ClaimResult claimResult(Object reply, Instant sentAt, EntryKey key, long fencingToken, String redisKey) {
+        if (!(reply instanceof List<?> fields) || fields.isEmpty()) {
+            throw new IllegalArgumentException(String.valueOf(reply));
+        }
+        long state = integer(fields, 0);
+        if (state == ACQUIRED) {
+            return new ClaimResult.Acquired(new RedisClaim(key, redisKey, fencingToken));
+        }
+        Fingerprint fingerprint = Fingerprint.of(bytes(fields, 1));
+        long pttl = integer(fields, 2);
+        if (pttl < 0) {
+            throw new IllegalArgumentException("the entry has no expiry (PTTL " + pttl + ")");
+        }
+        Instant expiresAt = sentAt.plusMillis(pttl);
+        if (state == IN_FLIGHT) {
+            return new ClaimResult.InFlight(fingerprint, expiresAt);
+        }
+        if (state == COMPLETED) {
+            return new ClaimResult.Completed(fingerprint, StoredResponseCodec.decode(bytes(fields, 3)), expiresAt);
+        }
+        throw new IllegalArgumentException("unknown state " + state);
+    }
+
+    private static long integer(List<?> fields, int index) {
+        if (index < fields.size() && fields.get(index) instanceof Long value) {
+            return value;
+        }
+        throw new IllegalArgumentException("field " + index + " is not an integer in " + fields);
+    }
+
+    private static byte[] bytes(List<?> fields, int index) {
+        if (index < fields.size() && fields.get(index) instanceof byte[] value) {
+            return value;
+        }
+        throw new IllegalArgumentException("field " + index + " is not a string in " + fields);
+    }
+
+    /**
+     * Runs {@code script} on {@code redisKey} by {@code EVALSHA}, loading it and retrying once if
+     * the server does not have it.
+     */
+    private Object execute(EntryScript script, String redisKey, byte[]... args) {
+        byte[][] keys = {redisKey.getBytes(StandardCharsets.UTF_8)};
+        try {
+            try {
+                return await(commands.evalsha(script.sha1(), script.output(), keys, args));
+            } catch (RedisNoScriptException notLoaded) {
+                log.debug("Redis does not have the {} script; loading it", script.operation());
+                await(commands.scriptLoad(script.source()));
+                return await(commands.evalsha(script.sha1(), script.output(), keys, args));
+            }
+        } catch (TimeoutException e) {
+            throw failure(script, redisKey, "no reply within " + commandTimeout.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure(script, redisKey, "interrupted while waiting for the reply", e);
+        } catch (RuntimeException e) {
+            // Lettuce: connection refused or closed, its own timeout, an error reply.
+            throw failure(script, redisKey, Objects.toString(e.getMessage(), e.getClass().getName()), e);
+        }
+    }
+
+    /** Waits for a reply; a failed command throws the Lettuce exception it failed with. */
+    private <T> T await(RedisFuture<T> reply) throws TimeoutException, InterruptedException {
+        try {
+            return reply.get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | InterruptedException e) {
+            reply.cancel(false);
+            throw e;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private IdempotencyStoreException failure(EntryScript script, String redisKey, String detail, Throwable cause) {
+        String at = address == null ? "" : " at " + address;
+        return new IdempotencyStoreException(
+                "Redis " + script.operation() + " of " + redisKey + " failed" + at + ": " + detail, cause);
+    }
+
+    private static byte[] decimal(long value) {
+        return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Whole milliseconds, rounded up, as Redis expects for {@code PEXPIRE}. */
+    private static byte[] millis(Duration duration, String name) {
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + duration);
+        }
+        long millis = duration.toMillis() + (duration.getNano() % 1_000_000 == 0 ? 0 : 1);
+        return decimal(millis);
+    }
+
+    /** A held claim: an entry key and the fencing token its follow-up scripts check. */
+    private final class RedisClaim implements Claim {
+
+        private final EntryKey key;
+        private final String redisKey;
+        private final long fencingToken;
+
+        RedisClaim(EntryKey key, String redisKey, long fencingToken) {
+            this.key = key;
+            this.redisKey = redisKey;
+            this.fencingToken = fencingToken;
+        }
+
+        @Override
+        public EntryKey key() {
+            return key;
+        }
+
+        @Override
+        public long fencingToken() {
+            return fencingToken;
+        }
+
+        /** {@inheritDoc} One {@code EVALSHA}; the record expires after {@code ttl}. */
+        @Override
+        public boolean complete(StoredResponse response, Duration ttl) {
+            byte[] ttlMillis = millis(ttl, "ttl");
+            return ifHeld(EntryScript.COMPLETE, StoredResponseCodec.encode(response), ttlMillis);
+        }
+
+        /** {@inheritDoc} One {@code EVALSHA}. */
+        @Override
+        public boolean release() {
+            return ifHeld(EntryScript.RELEASE);
+        }
+
+        /** {@inheritDoc} One {@code EVALSHA}. */
+        @Override
+        public boolean renew(Duration lease) {
+            return ifHeld(EntryScript.RENEW, millis(lease, "lease"));
+        }
+
+        private boolean ifHeld(EntryScript script, byte[]... args) {
+            byte[][] withToken = new byte[args.length + 1][];
+            withToken[0] = decimal(fencingToken);
+            System.arraycopy(args, 0, withToken, 1, args.length);
+            Object reply = execute(script, redisKey, withToken);
+            if (reply instanceof Long held && (held == 0 || held == 1)) {
+                return held == 1;
+            }
+            throw failure(script, redisKey, "unexpected reply: " + reply, null);
+        }
+
+        @Override
+        public String toString() {
+            return "RedisClaim[" + redisKey + ", fencingToken=" + fencingToken + "]";
+        }
+    }
+
+    /**
+     * Configures a {@link RedisIdempotencyStore}. Not thread-safe; {@link #build()} may be called
+     * more than once.
+     */
+    public static final class Builder {
+
+        private final RedisScriptingAsyncCommands<byte[], byte[]> commands;
+        private final RedisURI uri;
+        private String keyPrefix = DEFAULT_KEY_PREFIX;
+        private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(RedisScriptingAsyncCommands<byte[], byte[]> commands, RedisURI uri) {
+            this.commands = commands;
+            this.uri = uri;
+        }
+
+        /**
+         * @param keyPrefix put before every key name (default
+         *     {@value RedisIdempotencyStore#DEFAULT_KEY_PREFIX}); use one per application sharing
+         *     a Redis database. It must not contain a brace (&#123; or &#125;), which would change
+         *     the Redis Cluster hash tag.
+         * @return this builder
+         * @throws IllegalArgumentException if the prefix contains a brace
+         */
+        public Builder keyPrefix(String keyPrefix) {
+            if (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
+                throw new IllegalArgumentException("keyPrefix must not contain '{' or '}' (Redis Cluster would hash "
+                        + "the prefix instead of the entry), was \"" + keyPrefix + "\"");
+            }
+            this.keyPrefix = keyPrefix;
+            return this;
+        }
+
+        /**
+         * @param commandTimeout how long each command waits for its reply before the operation
+         *     fails with {@link IdempotencyStoreException} (default 2 s). Lettuce's own command
+         *     timeout, when enabled on the connection, also applies.
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder commandTimeout(Duration commandTimeout) {
+            if (commandTimeout.isNegative() || commandTimeout.isZero()) {
+                throw new IllegalArgumentException("commandTimeout must be positive, was " + commandTimeout);
+            }
+            this.commandTimeout = commandTimeout;
+            return this;
+        }
+
+        /**
+         * @param clock the clock that the remaining time to live read from Redis is added to, to
+         *     report expiry instants (default: the system clock)
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @return the store; when built from a {@link RedisURI}, connected
+         * @throws IdempotencyStoreException if built from a {@link RedisURI} and the connection
+         *     cannot be opened
+         */
+        public RedisIdempotencyStore build() {
+            if (uri == null) {
+                return new RedisIdempotencyStore(this, commands, null, () -> { });
+            }
+            String address = describe(uri);
+            RedisClient client = RedisClient.create(uri);
+            try {
+                StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+                return new RedisIdempotencyStore(this, connection.async(), address, () -> {
+                    connection.close();
+                    client.shutdown();
+                });
+            } catch (RuntimeException e) {
+                client.shutdown();
+                throw new IdempotencyStoreException(
+                        "Cannot connect to Redis at " + address + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** The server's address for messages, without credentials. */
+        private static String describe(RedisURI uri) {
+            if (uri.getSocket() != null) {
+                return uri.getSocket();
+            }
+            if (!uri.getSentinels().isEmpty()) {
+                return "Sentinel master " + uri.getSentinelMasterId() + " via "
+                        + uri.getSentinels().stream().map(s -> s.getHost() + ":" + s.getPort()).toList();
+            }
+            return uri.getHost() + ":" + uri.getPort();
+        }
+    }
+}

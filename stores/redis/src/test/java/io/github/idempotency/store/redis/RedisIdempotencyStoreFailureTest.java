@@ -1,0 +1,85 @@
+package io.github.idempotency.store.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.idempotency.core.fingerprint.Fingerprint;
+import io.github.idempotency.core.store.ClaimRequest;
+import io.github.idempotency.core.store.ClaimResult;
+import io.github.idempotency.core.store.EntryKey;
+import io.github.idempotency.core.store.IdempotencyStoreException;
+import io.lettuce.core.RedisClient;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Unreachable and unresponsive servers surface as {@link IdempotencyStoreException}, quickly. */
+class RedisIdempotencyStoreFailureTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(30);
+
+    @Test
+    void aClosedPortFailsAtBuildNamingTheAddress() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> RedisIdempotencyStore.builder(LocalRedis.uri(closedPort)).build())
+                .isInstanceOf(IdempotencyStoreException.class)
+                .hasMessageContaining("Cannot connect to Redis at 127.0.0.1:" + closedPort);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aCommandLeftUnansweredFailsAfterTheCommandTimeout() throws IOException {
+        LocalRedis.clientOrSkip().shutdown();
+        String keyPrefix = LocalRedis.uniqueKeyPrefix();
+        try (StallingProxy proxy = new StallingProxy(LocalRedis.PORT);
+                RedisIdempotencyStore store = RedisIdempotencyStore.builder(LocalRedis.uri(proxy.port()))
+                        .keyPrefix(keyPrefix)
+                        .commandTimeout(Duration.ofMillis(300))
+                        .build()) {
+            assertThat(store.claim(newRequest())).isInstanceOf(ClaimResult.Acquired.class);
+            proxy.stallReplies();
+            ClaimRequest unanswered = newRequest();
+            long started = System.nanoTime();
+
+            assertThatThrownBy(() -> store.claim(unanswered))
+                    .isInstanceOf(IdempotencyStoreException.class)
+                    .hasMessage("Redis claim of " + store.redisKey(unanswered.key()) + " failed at 127.0.0.1:"
+                            + proxy.port() + ": no reply within 300 ms");
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .isBetween(Duration.ofMillis(300), Duration.ofSeconds(3));
+        } finally {
+            RedisClient client = LocalRedis.clientOrSkip();
+            LocalRedis.deleteKeys(client, keyPrefix);
+            client.shutdown();
+        }
+    }
+
+    @Test
+    void aClosedStoreFailsInsteadOfAnsweringAsIfTheKeyWereAbsent() {
+        LocalRedis.clientOrSkip().shutdown();
+        RedisIdempotencyStore store = RedisIdempotencyStore.builder(LocalRedis.uri(LocalRedis.PORT))
+                .keyPrefix(LocalRedis.uniqueKeyPrefix())
+                .build();
+        store.close();
+
+        assertThatThrownBy(() -> store.claim(newRequest()))
+                .isInstanceOf(IdempotencyStoreException.class)
+                .hasMessageStartingWith("Redis claim of ")
+                .hasMessageContaining("failed at 127.0.0.1:" + LocalRedis.PORT);
+    }
+
+    private static ClaimRequest newRequest() {
+        return new ClaimRequest(new EntryKey("scope", UUID.randomUUID().toString()),
+                Fingerprint.of(new byte[] {1, 2, 3}), LEASE);
+    }
+}
