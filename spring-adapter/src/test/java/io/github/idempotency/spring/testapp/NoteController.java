@@ -1,5 +1,7 @@
 package io.github.idempotency.spring.testapp;
 
+import io.github.idempotency.servlet.BufferedBodyRequest;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -15,7 +17,8 @@ class NoteController {
     }
 
     @PostMapping("/notes")
-    String create(@RequestBody String text) {
-        return "note " + text + " run " + executions.record(text);
+    String create(@RequestBody String text, HttpServletRequest request) {
+        boolean buffered = BufferedBodyRequest.find(request).orElseThrow().isBuffered();
+        return "note " + text + " buffered " + buffered + " run " + executions.record(text);
     }
 }

@@ -6,6 +6,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
 import java.net.URI;
 import java.security.Principal;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -47,6 +48,14 @@ class OrderController {
         int run = executions.record(request.item());
         gate.pass();
         return new Order(ids.incrementAndGet(), request.item(), request.quantity(), principal.getName(), run);
+    }
+
+    @PostMapping("/async")
+    @Idempotent(keyRequired = true)
+    Callable<Order> createAsync(@RequestBody OrderRequest request, Principal principal) {
+        String user = principal.getName();
+        return () -> new Order(ids.incrementAndGet(), request.item(), request.quantity(), user,
+                executions.record(request.item()));
     }
 
     @PostMapping("/out-of-stock")

@@ -178,9 +178,24 @@ public abstract class ProtocolChecks {
         HttpResponse<byte[]> first = send(post("/notes", "alice", text).header("Idempotency-Key", key));
         HttpResponse<byte[]> second = send(post("/notes", "alice", text).header("Idempotency-Key", key));
 
-        assertThat(text(first)).endsWith("run 1");
-        assertThat(text(second)).endsWith("run 2");
+        assertThat(text(first)).endsWith("buffered false run 1");
+        assertThat(text(second)).endsWith("buffered false run 2");
         assertThat(second.headers().firstValue("Idempotent-Replayed")).isEmpty();
+    }
+
+    @Test
+    void asynchronousHandlerIsPassedThroughAndItsKeyReleased() throws Exception {
+        String item = unique("stool");
+        String key = UUID.randomUUID().toString();
+
+        HttpResponse<byte[]> first = send(post("/orders/async", "alice", order(item, 1)).header("Idempotency-Key", key));
+        HttpResponse<byte[]> retry = send(post("/orders/async", "alice", order(item, 1)).header("Idempotency-Key", key));
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(text(first)).contains("\"run\":1");
+        assertThat(retry.statusCode()).isEqualTo(200);
+        assertThat(retry.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(text(retry)).contains("\"run\":2");
     }
 
     @Test
