@@ -90,6 +90,6 @@ public class IdempotencyHandlerInterceptor implements HandlerInterceptor {
             DecisionWriter.writeProblem(reject, response);
             return false;
         }
-        return true;
+        return true; // Decision.PassThrough: the handler runs without idempotency
     }
 }
