@@ -19,6 +19,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -155,6 +156,16 @@ class IdempotencyAutoConfigurationTest {
             assertThat(registry.find(MicrometerIdempotencyListener.OUTCOMES).tag("outcome", "replayed").counter())
                     .isNotNull();
         });
+    }
+
+    @Test
+    void startsWithoutMicrometerOnTheClassPath() {
+        runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).hasSingleBean(IdempotencyEngine.class);
+                    assertThat(context).doesNotHaveBean(MicrometerIdempotencyListener.class);
+                });
     }
 
     @Configuration(proxyBeanMethods = false)
