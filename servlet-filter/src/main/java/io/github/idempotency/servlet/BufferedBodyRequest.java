@@ -1,0 +1,351 @@
+package io.github.idempotency.servlet;
+
+import io.github.idempotency.core.BodyTooLargeException;
+import io.github.idempotency.core.RequestView;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.Part;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UnsupportedEncodingException;
+import java.net.URLDecoder;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A request whose body can be read once into memory and is then served to the application from
+ * that copy.
+ *
+ * <p>Until {@link #buffer(long, RequestView.BodySink)} is called, every method delegates to the
+ * wrapped request, so installing this wrapper costs nothing for requests that are never
+ * buffered. After buffering, {@link #getInputStream()} and {@link #getReader()} read the buffered
+ * bytes, and for {@code application/x-www-form-urlencoded} bodies the {@code getParameter*}
+ * methods return the query string parameters followed by the body parameters, as the container
+ * would have. The reader and form parameters use the request's character encoding; without one,
+ * the reader uses ISO-8859-1 (the Servlet default) and form parameters UTF-8 (the HTML form
+ * encoding). Form bodies are parsed for every HTTP method. Multipart bodies are buffered too,
+ * but {@link #getParts()} is then unavailable (the container can no longer parse them): read
+ * multipart requests through {@link #getInputStream()} or leave them unguarded.
+ *
+ * <p>Like the request it wraps, an instance serves one request and is not thread-safe.
+ */
+public final class BufferedBodyRequest extends HttpServletRequestWrapper {
+
+    private static final String FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
+    private static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+    private static final int INITIAL_CAPACITY = 8192;
+
+    private byte[] body;
+    private int bodyLength;
+    private boolean bodyReadByApplication;
+    private ServletInputStream bufferedStream;
+    private BufferedReader bufferedReader;
+    private Map<String, String[]> formParameters;
+
+    /** @param request the request to wrap */
+    public BufferedBodyRequest(HttpServletRequest request) {
+        super(request);
+    }
+
+    /**
+     * Finds a {@code BufferedBodyRequest} in a chain of request wrappers, so that an adapter can
+     * buffer a request that other filters wrapped after this wrapper was installed.
+     *
+     * @param request a request, possibly wrapped
+     * @return the request itself or the first request it wraps that is a {@code BufferedBodyRequest}
+     */
+    public static Optional<BufferedBodyRequest> find(ServletRequest request) {
+        ServletRequest current = request;
+        while (true) {
+            if (current instanceof BufferedBodyRequest buffered) {
+                return Optional.of(buffered);
+            }
+            if (!(current instanceof ServletRequestWrapper wrapper)) {
+                return Optional.empty();
+            }
+            current = wrapper.getRequest();
+        }
+    }
+
+    /**
+     * Reads the whole body from the wrapped request into memory, passing every chunk to
+     * {@code sink} as it arrives. Called again, it passes the buffered body to {@code sink} without
+     * reading anything.
+     *
+     * @param maxBytes the most bytes the body may have
+     * @param sink receives the body bytes in order
+     * @throws BodyTooLargeException if the body (or its declared {@code Content-Length}) exceeds
+     *     {@code maxBytes}; the body is then not buffered and must not be read by the application
+     * @throws IOException if the body cannot be read, or if it ends before its declared
+     *     {@code Content-Length} (something read it before this wrapper did)
+     * @throws IllegalStateException if the application already read the body through this wrapper
+     */
+    public void buffer(long maxBytes, RequestView.BodySink sink) throws IOException {
+        if (body != null) {
+            sink.update(body, 0, bodyLength);
+            return;
+        }
+        if (bodyReadByApplication) {
+            throw new IllegalStateException("the request body was read before it could be buffered");
+        }
+        long limit = Math.min(maxBytes, MAX_ARRAY_LENGTH);
+        long declared = getRequest().getContentLengthLong();
+        if (declared > maxBytes) {
+            throw new BodyTooLargeException(maxBytes);
+        }
+        byte[] data = new byte[(int) (declared >= 0 ? Math.min(declared, limit) : Math.min(INITIAL_CAPACITY, limit))];
+        int count = 0;
+        ServletInputStream in = getRequest().getInputStream();
+        while (true) {
+            if (count == data.length) {
+                if (count >= limit) {
+                    if (in.read() != -1) {
+                        throw new BodyTooLargeException(maxBytes);
+                    }
+                    break;
+                }
+                data = Arrays.copyOf(data, (int) Math.min(limit, Math.max(INITIAL_CAPACITY, 2L * data.length)));
+            }
+            int n = in.read(data, count, data.length - count);
+            if (n < 0) {
+                break;
+            }
+            sink.update(data, count, n);
+            count += n;
+        }
+        if (declared > count) {
+            throw new IOException("the request body ended after " + count + " of the " + declared
+                    + " bytes its Content-Length declares; was it read before the idempotency filter"
+                    + " (for example by a filter calling getParameter on a form post)?");
+        }
+        body = data;
+        bodyLength = count;
+    }
+
+    /** @return whether the body has been buffered */
+    public boolean isBuffered() {
+        return body != null;
+    }
+
+    @Override
+    public ServletInputStream getInputStream() throws IOException {
+        if (body == null) {
+            bodyReadByApplication = true;
+            return super.getInputStream();
+        }
+        if (bufferedReader != null) {
+            throw new IllegalStateException("getReader() has already been called for this request");
+        }
+        if (bufferedStream == null) {
+            bufferedStream = new BufferedInputStream(new ByteArrayInputStream(body, 0, bodyLength));
+        }
+        return bufferedStream;
+    }
+
+    @Override
+    public BufferedReader getReader() throws IOException {
+        if (body == null) {
+            bodyReadByApplication = true;
+            return super.getReader();
+        }
+        if (bufferedStream != null) {
+            throw new IllegalStateException("getInputStream() has already been called for this request");
+        }
+        if (bufferedReader == null) {
+            Charset charset = declaredCharset().orElse(StandardCharsets.ISO_8859_1);
+            bufferedReader = new BufferedReader(
+                    new InputStreamReader(new ByteArrayInputStream(body, 0, bodyLength), charset));
+        }
+        return bufferedReader;
+    }
+
+    @Override
+    public String getParameter(String name) {
+        if (!servesFormParameters()) {
+            return super.getParameter(name);
+        }
+        String[] values = formParameters().get(name);
+        return values == null ? null : values[0];
+    }
+
+    @Override
+    public Map<String, String[]> getParameterMap() {
+        return servesFormParameters() ? formParameters() : super.getParameterMap();
+    }
+
+    @Override
+    public Enumeration<String> getParameterNames() {
+        return servesFormParameters() ? Collections.enumeration(formParameters().keySet()) : super.getParameterNames();
+    }
+
+    @Override
+    public String[] getParameterValues(String name) {
+        if (!servesFormParameters()) {
+            return super.getParameterValues(name);
+        }
+        String[] values = formParameters().get(name);
+        return values == null ? null : values.clone();
+    }
+
+    @Override
+    public Collection<Part> getParts() throws IOException, ServletException {
+        if (body == null) {
+            bodyReadByApplication = true;
+            return super.getParts();
+        }
+        throw multipartUnavailable();
+    }
+
+    @Override
+    public Part getPart(String name) throws IOException, ServletException {
+        if (body == null) {
+            bodyReadByApplication = true;
+            return super.getPart(name);
+        }
+        throw multipartUnavailable();
+    }
+
+    private static ServletException multipartUnavailable() {
+        return new ServletException("multipart parts are unavailable on a request whose body was buffered"
+                + " for idempotency; read it with getInputStream(), or do not guard this path");
+    }
+
+    private boolean servesFormParameters() {
+        if (!isForm(getContentType())) {
+            return false;
+        }
+        if (body == null) {
+            bodyReadByApplication = true; // the container parses the form from the unread body
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean isForm(String contentType) {
+        return contentType != null
+                && contentType.toLowerCase(Locale.ROOT).startsWith(FORM_CONTENT_TYPE);
+    }
+
+    private Map<String, String[]> formParameters() {
+        if (formParameters == null) {
+            Map<String, List<String>> collected = new LinkedHashMap<>();
+            String query = getQueryString();
+            if (query != null) {
+                parseUrlEncoded(query, StandardCharsets.UTF_8, collected);
+            }
+            parseUrlEncoded(new String(body, 0, bodyLength, StandardCharsets.ISO_8859_1),
+                    formCharset(), collected);
+            Map<String, String[]> parameters = new LinkedHashMap<>();
+            collected.forEach((name, values) -> parameters.put(name, values.toArray(String[]::new)));
+            formParameters = Collections.unmodifiableMap(parameters);
+        }
+        return formParameters;
+    }
+
+    /**
+     * Adds the pairs of an {@code application/x-www-form-urlencoded} string to {@code into}; like
+     * the containers, a pair that cannot be decoded is skipped.
+     */
+    private static void parseUrlEncoded(String encoded, Charset charset, Map<String, List<String>> into) {
+        for (String pair : encoded.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String rawName = eq < 0 ? pair : pair.substring(0, eq);
+            String rawValue = eq < 0 ? "" : pair.substring(eq + 1);
+            try {
+                String name = URLDecoder.decode(rawName, charset);
+                String value = URLDecoder.decode(rawValue, charset);
+                into.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+            } catch (IllegalArgumentException malformed) {
+                // skipped, as Tomcat and Jetty skip parameters they cannot decode
+            }
+        }
+    }
+
+    /** The request's character encoding, if it declares one. */
+    private Optional<Charset> declaredCharset() throws UnsupportedEncodingException {
+        String name = getCharacterEncoding();
+        if (name == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Charset.forName(name));
+        } catch (IllegalArgumentException unknown) {
+            throw new UnsupportedEncodingException(name);
+        }
+    }
+
+    /** Like the containers, form decoding falls back to the default for an unknown encoding. */
+    private Charset formCharset() {
+        try {
+            return declaredCharset().orElse(StandardCharsets.UTF_8);
+        } catch (UnsupportedEncodingException unknown) {
+            return StandardCharsets.UTF_8;
+        }
+    }
+
+    /** Serves the buffered body; always ready, so non-blocking reads complete at once. */
+    private static final class BufferedInputStream extends ServletInputStream {
+        private final ByteArrayInputStream in;
+
+        BufferedInputStream(ByteArrayInputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() {
+            return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            return in.read(b, off, len);
+        }
+
+        @Override
+        public int available() {
+            return in.available();
+        }
+
+        @Override
+        public boolean isFinished() {
+            return in.available() == 0;
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+            try {
+                if (!isFinished()) {
+                    listener.onDataAvailable();
+                }
+                listener.onAllDataRead();
+            } catch (IOException e) {
+                listener.onError(e);
+            }
+        }
+    }
+}

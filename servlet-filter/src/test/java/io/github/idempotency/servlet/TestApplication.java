@@ -1,0 +1,366 @@
+package io.github.idempotency.servlet;
+
+import io.github.idempotency.core.ConcurrencyPolicy;
+import io.github.idempotency.core.EndpointPolicy;
+import io.github.idempotency.core.IdempotencyEngine;
+import io.github.idempotency.core.MutableClock;
+import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The application every container test runs: registered through the Servlet API only, so Jetty and
+ * Tomcat run exactly the same filters and servlets.
+ *
+ * <ul>
+ *   <li>{@code /api/*}: guarded by a filter built in code, key required, request bodies up to
+ *       {@value #MAX_REQUEST_BODY} bytes, responses stored up to {@value #MAX_STORED_BODY} bytes;</li>
+ *   <li>{@code /wait/*}: guarded, duplicates wait for the first request;</li>
+ *   <li>{@code /configured/*}: guarded by a filter the container creates from init-parameters,
+ *       with its own in-memory store;</li>
+ *   <li>{@code /open/*}: not guarded;</li>
+ *   <li>{@code /late/*}: no idempotency filter; a filter installs {@link BufferedBodyRequest} and
+ *       {@link CapturingResponse} on every request, and the servlet buffers and starts capture
+ *       itself, as a framework adapter does. What was captured is kept in {@link #lateCaptures}
+ *       under the request's {@code X-Probe} header.</li>
+ * </ul>
+ * The header {@code X-Test-User} makes the request authenticated as that user.
+ */
+final class TestApplication implements ServletContainerInitializer {
+
+    static final int MAX_REQUEST_BODY = 1024;
+    static final int MAX_STORED_BODY = 4096;
+
+    final MutableClock clock = new MutableClock();
+    final CountingStore store = new CountingStore(InMemoryIdempotencyStore.builder().clock(clock).build());
+    final IdempotencyEngine engine = IdempotencyEngine.builder(store).clock(clock).build();
+    private final Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
+    private volatile Gate gate = new Gate();
+    /** Per {@code X-Probe}: the stored response captured on a {@code /late/*} request, or why there is none. */
+    final Map<String, Object> lateCaptures = new ConcurrentHashMap<>();
+
+    /** Lets a test hold a handler inside its execution. */
+    static final class Gate {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+    }
+
+    /** @return a new gate that the next blocking handler waits at */
+    Gate newGate() {
+        Gate g = new Gate();
+        gate = g;
+        return g;
+    }
+
+    /** @return how often a handler ran for requests carrying this key */
+    int executions(String key) {
+        AtomicInteger count = executions.get(key);
+        return count == null ? 0 : count.get();
+    }
+
+    @Override
+    public void onStartup(Set<Class<?>> classes, ServletContext context) {
+        addFilter(context, "test-user", new TestUserFilter());
+        // Mapped to every dispatch type: the filter itself must guard only the client's request.
+        FilterRegistration.Dynamic api = context.addFilter("idempotency-api", IdempotencyFilter.builder(engine)
+                .policy(EndpointPolicy.builder()
+                        .keyRequired(true)
+                        .maxRequestBodyBytes(MAX_REQUEST_BODY)
+                        .maxStoredBodyBytes(MAX_STORED_BODY)
+                        .build())
+                .paths("/api/*")
+                .build());
+        api.setAsyncSupported(true);
+        api.addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, "/*");
+        addFilter(context, "idempotency-wait", IdempotencyFilter.builder(engine)
+                .policy(EndpointPolicy.builder()
+                        .keyRequired(true)
+                        .concurrency(ConcurrencyPolicy.waitUpTo(Duration.ofHours(1))) // the engine clock stands still
+                        .build())
+                .paths("/wait/*")
+                .build());
+        FilterRegistration.Dynamic configured = context.addFilter("idempotency-configured", IdempotencyFilter.class);
+        configured.setInitParameter("paths", "/configured/*");
+        configured.setInitParameter("key-required", "true");
+        configured.setInitParameter("methods", "POST, PUT");
+        configured.setInitParameter("ttl", "1h");
+        configured.setAsyncSupported(true);
+        configured.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+
+        context.addFilter("install-wrappers", new InstallWrappersFilter())
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/late/*");
+        context.addServlet("late-capture", new LateCaptureServlet()).addMapping("/late/*");
+
+        ServletRegistration.Dynamic servlet = context.addServlet("scenarios", new ScenarioServlet());
+        servlet.addMapping("/api/*", "/wait/*", "/configured/*", "/open/*");
+        servlet.setAsyncSupported(true);
+    }
+
+    private static void addFilter(ServletContext context, String name, Filter filter) {
+        FilterRegistration.Dynamic registration = context.addFilter(name, filter);
+        registration.setAsyncSupported(true);
+        registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+    }
+
+    /** Authenticates the request as the user named in {@code X-Test-User}. */
+    private static final class TestUserFilter extends jakarta.servlet.http.HttpFilter {
+        @Override
+        protected void doFilter(HttpServletRequest request, HttpServletResponse response, jakarta.servlet.FilterChain chain)
+                throws IOException, jakarta.servlet.ServletException {
+            String user = request.getHeader("X-Test-User");
+            if (user == null) {
+                chain.doFilter(request, response);
+                return;
+            }
+            Principal principal = () -> user;
+            chain.doFilter(new HttpServletRequestWrapper(request) {
+                @Override
+                public Principal getUserPrincipal() {
+                    return principal;
+                }
+
+                @Override
+                public String getRemoteUser() {
+                    return user;
+                }
+            }, response);
+        }
+    }
+
+    /** Installs the wrappers on every request, as a framework adapter's filter does, and keeps what was captured. */
+    private final class InstallWrappersFilter extends jakarta.servlet.http.HttpFilter {
+        @Override
+        protected void doFilter(HttpServletRequest request, HttpServletResponse response, jakarta.servlet.FilterChain chain)
+                throws IOException, jakarta.servlet.ServletException {
+            CapturingResponse capturing = new CapturingResponse(response);
+            chain.doFilter(new BufferedBodyRequest(request), capturing);
+            Object captured = capturing.isCaptureComplete()
+                    ? capturing.toStoredResponse()
+                    : capturing.uncapturedReason().orElseThrow();
+            lateCaptures.put(request.getHeader("X-Probe"), captured);
+        }
+    }
+
+    /** Buffers the body and starts capture from inside the application, behind further wrappers. */
+    private static final class LateCaptureServlet extends HttpServlet {
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            CapturingResponse capturing = CapturingResponse.find(resp).orElseThrow();
+            switch (req.getPathInfo()) {
+                case "/capture" -> {
+                    HttpServletRequest wrappedAgain = new HttpServletRequestWrapper(req);
+                    ServletRequestView view = ServletRequestView.of(wrappedAgain);
+                    java.io.ByteArrayOutputStream seenByEngine = new java.io.ByteArrayOutputStream();
+                    view.readBody(1024, seenByEngine::write);
+                    String readByApplication = new String(view.request().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    resp.setHeader("X-Before-Capture", "not captured");
+                    capturing.startCapture(1024);
+                    resp.setHeader("X-After-Capture", "captured");
+                    resp.setContentType("text/plain;charset=UTF-8");
+                    resp.getWriter().print("engine=" + seenByEngine.toString(StandardCharsets.UTF_8)
+                            + " application=" + readByApplication
+                            + " sameRequest=" + (view.request() == wrappedAgain));
+                }
+                case "/writer-first" -> {
+                    PrintWriter writer = resp.getWriter();
+                    capturing.startCapture(1024);
+                    writer.print("written");
+                }
+                case "/never" -> {
+                    jakarta.servlet.ServletOutputStream out = capturing.getOutputStream();
+                    out.print("raw stream: " + (out == capturing.getResponse().getOutputStream()));
+                }
+                default -> resp.sendError(404);
+            }
+        }
+    }
+
+    /** One handler per path info; each counts its executions per Idempotency-Key. */
+    private final class ScenarioServlet extends HttpServlet {
+
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            String key = String.valueOf(req.getHeader("Idempotency-Key"));
+            int n = executions.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+            String scenario = req.getPathInfo() == null ? "" : req.getPathInfo();
+            switch (scenario) {
+                case "/echo" -> echo(req, resp, n);
+                case "/block" -> {
+                    Gate g = gate;
+                    g.entered.countDown();
+                    await(g.release);
+                    resp.setStatus(201);
+                    resp.setContentType("text/plain;charset=UTF-8");
+                    resp.getWriter().print("done " + n);
+                }
+                case "/close-then-block" -> {
+                    resp.setStatus(201);
+                    resp.setContentType("text/plain;charset=UTF-8");
+                    resp.getOutputStream().write(("closed " + n).getBytes(StandardCharsets.UTF_8));
+                    resp.getOutputStream().close();
+                    Gate g = gate;
+                    g.entered.countDown();
+                    await(g.release);
+                }
+                case "/length-then-block" -> {
+                    byte[] body = ("complete " + n).getBytes(StandardCharsets.UTF_8);
+                    resp.setStatus(201);
+                    resp.setContentType("text/plain;charset=UTF-8");
+                    resp.setContentLength(body.length);
+                    resp.getWriter().print("complete ");
+                    resp.getWriter().print(n);
+                    resp.flushBuffer();
+                    Gate g = gate;
+                    g.entered.countDown();
+                    await(g.release);
+                }
+                case "/status-500" -> {
+                    resp.setStatus(500);
+                    resp.getWriter().print("failed " + n);
+                }
+                case "/throw" -> throw new IllegalStateException("handler failed on purpose");
+                case "/writer-utf8" -> {
+                    resp.setContentType("text/plain;charset=UTF-8");
+                    PrintWriter w = resp.getWriter();
+                    w.println("Grüße aus Köln, 10 € " + n);
+                    w.print("日本語 \uD83D\uDE00");
+                }
+                case "/writer-latin1" -> {
+                    resp.setContentType("text/plain");
+                    resp.setCharacterEncoding("ISO-8859-1");
+                    resp.getWriter().print("Grüße, ça coûte " + n);
+                }
+                case "/writer-json" -> {
+                    resp.setContentType("application/json");
+                    resp.getWriter().print("{\"city\":\"Zürich\",\"n\":" + n + "}");
+                }
+                case "/writer-default" -> {
+                    resp.setContentType("text/plain");
+                    resp.getWriter().print("café " + n);
+                }
+                case "/stream" -> {
+                    resp.setContentType("application/octet-stream");
+                    byte[] bytes = new byte[256];
+                    for (int i = 0; i < bytes.length; i++) {
+                        bytes[i] = (byte) i;
+                    }
+                    resp.getOutputStream().write(bytes);
+                    resp.getOutputStream().print("n=" + n);
+                    resp.getOutputStream().println();
+                    resp.getOutputStream().println("end");
+                }
+                case "/print-non-ascii" -> {
+                    resp.setContentType("text/plain;charset=UTF-8");
+                    resp.getOutputStream().print("caf\u00e9 " + n);
+                }
+                case "/writer-unmappable" -> {
+                    resp.setContentType("text/plain;charset=ISO-8859-1");
+                    resp.getWriter().print("10 \u20ac " + n);
+                }
+                case "/flush-early" -> {
+                    resp.setContentType("text/plain;charset=UTF-8");
+                    resp.setHeader("X-Before-Commit", "kept");
+                    resp.getOutputStream().write(("part one " + n + "\n").getBytes(StandardCharsets.UTF_8));
+                    resp.flushBuffer();
+                    resp.setHeader("X-After-Commit", "ignored by the container");
+                    resp.getOutputStream().write("part two".getBytes(StandardCharsets.UTF_8));
+                }
+                case "/send-error" -> resp.sendError(404, "no such account " + n);
+                case "/forward" -> {
+                    try {
+                        req.getRequestDispatcher("/api/echo").forward(req, resp);
+                    } catch (jakarta.servlet.ServletException e) {
+                        throw new IOException(e);
+                    }
+                }
+                case "/redirect" -> resp.sendRedirect("/api/target?n=" + n);
+                case "/form" -> {
+                    resp.setContentType("text/plain;charset=UTF-8");
+                    resp.getWriter().print("name=" + req.getParameter("name")
+                            + " amount=" + req.getParameter("amount")
+                            + " tags=" + Arrays.toString(req.getParameterValues("tag"))
+                            + " source=" + req.getParameter("source")
+                            + " names=" + req.getParameterMap().keySet()
+                            + " n=" + n);
+                }
+                case "/async" -> {
+                    Gate g = gate;
+                    AsyncContext async = req.startAsync();
+                    g.entered.countDown();
+                    async.start(() -> {
+                        await(g.release);
+                        HttpServletResponse asyncResponse = (HttpServletResponse) async.getResponse();
+                        asyncResponse.setStatus(202);
+                        asyncResponse.setContentType("text/plain;charset=UTF-8");
+                        asyncResponse.setHeader("X-Async", "yes");
+                        try {
+                            asyncResponse.getWriter().print("accepted later " + n);
+                        } catch (IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        async.complete();
+                    });
+                }
+                case "/large" -> {
+                    resp.setContentType("application/octet-stream");
+                    byte[] bytes = new byte[2 * MAX_STORED_BODY];
+                    Arrays.fill(bytes, (byte) ('a' + n % 26));
+                    resp.getOutputStream().write(bytes);
+                }
+                default -> resp.sendError(400, "unknown scenario " + scenario);
+            }
+        }
+
+        private void echo(HttpServletRequest req, HttpServletResponse resp, int n) throws IOException {
+            String body = new String(req.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            resp.setStatus(201);
+            resp.setContentType("application/json");
+            resp.addHeader("Link", "<https://example.test/a>; rel=\"first\"");
+            resp.setHeader("X-Execution", Integer.toString(n));
+            resp.addHeader("Link", "<https://example.test/b>; rel=\"second\"");
+            resp.setIntHeader("X-Answer", 42);
+            resp.setDateHeader("Last-Modified", 1_700_000_000_000L);
+            resp.addHeader("Vary", "Accept");
+            resp.addHeader("Vary", "Accept-Language");
+            resp.addCookie(new Cookie("session", "s" + n));
+            resp.setLocale(java.util.Locale.CANADA_FRENCH);
+            String user = req.getRemoteUser() == null ? "anonymous" : req.getRemoteUser();
+            resp.getOutputStream().write(("{\"execution\":" + n + ",\"user\":\"" + user + "\",\"received\":" + body + "}")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never released the handler");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

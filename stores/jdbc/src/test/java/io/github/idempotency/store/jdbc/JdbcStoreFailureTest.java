@@ -1,0 +1,118 @@
+package io.github.idempotency.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.idempotency.core.fingerprint.Fingerprint;
+import io.github.idempotency.core.store.ClaimRequest;
+import io.github.idempotency.core.store.EntryKey;
+import io.github.idempotency.core.store.IdempotencyStoreException;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** Database failures reach the caller as {@link IdempotencyStoreException} naming the operation and SQL state. */
+class JdbcStoreFailureTest {
+
+    private static final ClaimRequest REQUEST = request(new EntryKey("failure-test", "key"));
+
+    @Test
+    void unreachableDatabaseFailsEveryOperationQuicklyWithTheOperationAndSqlState() throws IOException {
+        PGSimpleDataSource unreachable = new PGSimpleDataSource();
+        unreachable.setServerNames(new String[] {"127.0.0.1"});
+        unreachable.setPortNumbers(new int[] {closedPort()});
+        unreachable.setDatabaseName("test");
+        unreachable.setConnectTimeout(1);
+        JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(unreachable).dialect(JdbcDialect.POSTGRESQL).build();
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> store.claim(REQUEST))
+                .isInstanceOf(IdempotencyStoreException.class)
+                .hasMessageStartingWith("JDBC idempotency store: claim on table idempotency_entries failed (SQL state 08001): ");
+        assertThatThrownBy(() -> store.purgeExpired(10))
+                .isInstanceOf(IdempotencyStoreException.class)
+                .hasMessageStartingWith("JDBC idempotency store: purgeExpired on table idempotency_entries failed (SQL state 08001): ");
+        assertThatThrownBy(() -> JdbcIdempotencyStore.builder(unreachable).build())
+                .isInstanceOf(IdempotencyStoreException.class)
+                .hasMessageStartingWith("JDBC idempotency store: detect the dialect on table idempotency_entries failed (SQL state 08001): ");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void exhaustedPoolFailsTheClaimAfterItsConnectionTimeout() throws Exception {
+        String table = DialectUnderTest.H2.createTable();
+        try (HikariDataSource pool = TestDatabase.H2.newPool(config -> config.setConnectionTimeout(250));
+                Connection taken = pool.getConnection()) {
+            JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(pool).dialect(JdbcDialect.H2).tableName(table).build();
+
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> store.claim(REQUEST))
+                    .isInstanceOf(IdempotencyStoreException.class)
+                    // HikariCP reports a timeout without an SQL state.
+                    .hasMessageStartingWith("JDBC idempotency store: claim on table " + table + " failed (no SQL state): ")
+                    .hasMessageContaining("Connection is not available, request timed out after");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        } finally {
+            TestDatabase.H2.dropTable(table);
+        }
+    }
+
+    @Test
+    void missingTableFailsWithTheDatabasesSqlState() {
+        JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(TestDatabase.H2.dataSource())
+                .dialect(JdbcDialect.H2).tableName("idem_never_created").build();
+
+        assertThatThrownBy(() -> store.claim(REQUEST))
+                .isInstanceOf(IdempotencyStoreException.class)
+                .hasMessageStartingWith("JDBC idempotency store: claim on table idem_never_created failed (SQL state 42S0")
+                .hasMessageContaining("IDEM_NEVER_CREATED");
+    }
+
+    @Test
+    void rowThatIsNotAnEntryIsReportedWithItsIdAndWhatIsWrong() throws SQLException {
+        String table = DialectUnderTest.H2.createTable();
+        try (Connection connection = TestDatabase.H2.dataSource().getConnection();
+                PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
+                        + " (id, state, fingerprint, fencing_token, expires_at, response, created_at)"
+                        + " VALUES (?, ?, X'01', 1, ?, NULL, 0)")) {
+            for (String state : new String[] {"RECORD", "LOCKED"}) {
+                EntryKey key = new EntryKey("failure-test", state);
+                insert.setString(1, key.digest());
+                insert.setString(2, state);
+                insert.setLong(3, Long.MAX_VALUE);
+                insert.executeUpdate();
+            }
+            JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(TestDatabase.H2.dataSource())
+                    .dialect(JdbcDialect.H2).tableName(table).build();
+
+            assertThatThrownBy(() -> store.claim(request(new EntryKey("failure-test", "RECORD"))))
+                    .isInstanceOf(IdempotencyStoreException.class)
+                    .hasMessage("JDBC idempotency store: row " + new EntryKey("failure-test", "RECORD").digest() + " of table "
+                            + table + " cannot be read as an entry: a completed record without a response");
+            assertThatThrownBy(() -> store.claim(request(new EntryKey("failure-test", "LOCKED"))))
+                    .isInstanceOf(IdempotencyStoreException.class)
+                    .hasMessage("JDBC idempotency store: row " + new EntryKey("failure-test", "LOCKED").digest() + " of table "
+                            + table + " cannot be read as an entry: unknown state 'LOCKED'");
+        } finally {
+            TestDatabase.H2.dropTable(table);
+        }
+    }
+
+    private static ClaimRequest request(EntryKey key) {
+        return new ClaimRequest(key, Fingerprint.of(new byte[] {1}), Duration.ofSeconds(30));
+    }
+
+    /** @return a local port nothing listens on */
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
