@@ -24,8 +24,16 @@ final class GuardedRequest {
         this.proceed = proceed;
     }
 
-    static void attach(ServletRequest request, Proceed proceed) {
-        request.setAttribute(ATTRIBUTE, new GuardedRequest(proceed));
+    /**
+     * Keeps the claim with the request and starts capturing the response. The response is stored
+     * as soon as the application ends its body, before the container can send the end of it, so
+     * that a retry sent the moment the client has the response finds it stored; otherwise the
+     * filter stores it once the chain returns.
+     */
+    static void attach(ServletRequest request, Proceed proceed, CapturingResponse response) {
+        GuardedRequest guarded = new GuardedRequest(proceed);
+        request.setAttribute(ATTRIBUTE, guarded);
+        guarded.capture(request, response);
     }
 
     static Optional<GuardedRequest> find(ServletRequest request) {
@@ -42,8 +50,15 @@ final class GuardedRequest {
         awaitingErrorPage = true;
     }
 
-    long maxStoredBodyBytes() {
-        return proceed.maxStoredBodyBytes();
+    /** Captures the error page the container renders after the handler's {@code sendError}. */
+    void captureErrorPage(ServletRequest request, CapturingResponse response) {
+        awaitingErrorPage = false;
+        capture(request, response);
+    }
+
+    private void capture(ServletRequest request, CapturingResponse response) {
+        response.startCapture(proceed.maxStoredBodyBytes());
+        response.onBodyComplete(() -> complete(request, response));
     }
 
     /** Stores the captured response, or releases the key when the capture is incomplete. */

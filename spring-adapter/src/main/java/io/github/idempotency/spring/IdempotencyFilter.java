@@ -57,7 +57,7 @@ public class IdempotencyFilter extends OncePerRequestFilter implements ServletRe
         }
         CapturingResponse capturing = new CapturingResponse(response);
         SendErrorTracker tracker = new SendErrorTracker(capturing);
-        awaiting.ifPresent(guarded -> capturing.startCapture(guarded.maxStoredBodyBytes()));
+        awaiting.ifPresent(guarded -> guarded.captureErrorPage(request, capturing));
         boolean returned = false;
         try {
             chain.doFilter(errorDispatch ? request : new BufferedBodyRequest(request), tracker);

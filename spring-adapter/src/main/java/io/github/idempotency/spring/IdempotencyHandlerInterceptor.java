@@ -78,8 +78,7 @@ public class IdempotencyHandlerInterceptor implements HandlerInterceptor {
         String route = pattern instanceof String template ? template : request.getRequestURI();
         Decision decision = engine.decide(new SpringRequestView(request, route), policy.get());
         if (decision instanceof Proceed proceed) {
-            capturing.startCapture(proceed.maxStoredBodyBytes());
-            GuardedRequest.attach(request, proceed);
+            GuardedRequest.attach(request, proceed, capturing);
             return true;
         }
         if (decision instanceof Decision.Replay replay) {

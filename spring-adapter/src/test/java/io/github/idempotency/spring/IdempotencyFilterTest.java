@@ -41,8 +41,7 @@ class IdempotencyFilterTest {
         servletRequest.setDispatcherType(DispatcherType.REQUEST);
 
         filter.doFilter(servletRequest, new MockHttpServletResponse(), (req, res) -> {
-            CapturingResponse.find(res).orElseThrow().startCapture(proceed.maxStoredBodyBytes());
-            GuardedRequest.attach(req, proceed);
+            GuardedRequest.attach(req, proceed, CapturingResponse.find(res).orElseThrow());
             ((HttpServletResponse) res).sendError(400);
         });
 
@@ -56,12 +55,29 @@ class IdempotencyFilterTest {
     }
 
     @Test
+    void responseIsStoredAsSoonAsItsDeclaredBodyIsWrittenBeforeTheChainReturns() throws Exception {
+        Proceed proceed = (Proceed) engine.decide(request, EndpointPolicy.defaults());
+        Decision[] retryWhileTheHandlerReturns = new Decision[1];
+
+        filter.doFilter(new MockHttpServletRequest("POST", "/orders"), new MockHttpServletResponse(), (req, res) -> {
+            GuardedRequest.attach(req, proceed, CapturingResponse.find(res).orElseThrow());
+            res.setContentType("application/json");
+            res.setContentLength(10);
+            res.getOutputStream().write("{\"id\":\"1\"}".getBytes());
+            retryWhileTheHandlerReturns[0] = engine.decide(request, EndpointPolicy.defaults());
+        });
+
+        assertThat(retryWhileTheHandlerReturns[0]).isInstanceOf(Decision.Replay.class);
+        assertThat(((Decision.Replay) retryWhileTheHandlerReturns[0]).response().body())
+                .isEqualTo("{\"id\":\"1\"}".getBytes());
+    }
+
+    @Test
     void errorPageRenderedThroughTheFilterIsStored() throws Exception {
         Proceed proceed = (Proceed) engine.decide(request, EndpointPolicy.defaults());
         MockHttpServletRequest servletRequest = new MockHttpServletRequest("POST", "/orders");
         filter.doFilter(servletRequest, new MockHttpServletResponse(), (req, res) -> {
-            CapturingResponse.find(res).orElseThrow().startCapture(proceed.maxStoredBodyBytes());
-            GuardedRequest.attach(req, proceed);
+            GuardedRequest.attach(req, proceed, CapturingResponse.find(res).orElseThrow());
             ((HttpServletResponse) res).sendError(400);
         });
 
