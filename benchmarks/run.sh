@@ -28,7 +28,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 java -version 2>&1 | head -n 2
 echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-mvn -q -f "$root/pom.xml" -pl benchmarks -am package -DskipTests
+mvn -q -f "$root/pom.xml" -pl benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
 jar=$root/benchmarks/target/benchmarks.jar
 
 if $micro; then

@@ -1,9 +1,7 @@
 package io.github.idempotency.benchmarks.load;
 
-import java.util.Optional;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
+import java.io.OutputStream;
+import java.util.Arrays;
 
 /**
  * The server under load, run in its own JVM by {@link LoadBenchmark} so that the load generator's
@@ -22,27 +20,12 @@ public final class BenchServer {
     /** @param args the {@link ServerSetup} name */
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
-            throw new IllegalArgumentException("usage: BenchServer <setup>, one of " + java.util.Arrays.toString(ServerSetup.values()));
+            throw new IllegalArgumentException("usage: BenchServer <setup>, one of " + Arrays.toString(ServerSetup.values()));
         }
-        ServerSetup setup = ServerSetup.valueOf(args[0]);
-        Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/");
-        Optional<AutoCloseable> resources = setup.mount(context);
-        server.setHandler(context);
-        server.start();
-        System.out.println(PORT_LINE + connector.getLocalPort());
-        System.out.flush();
-        try {
-            System.in.transferTo(java.io.OutputStream.nullOutputStream());
-        } finally {
-            server.stop();
-            if (resources.isPresent()) {
-                resources.get().close();
-            }
+        try (RunningServer server = ServerSetup.valueOf(args[0]).start()) {
+            System.out.println(PORT_LINE + server.port());
+            System.out.flush();
+            System.in.transferTo(OutputStream.nullOutputStream());
         }
     }
 }

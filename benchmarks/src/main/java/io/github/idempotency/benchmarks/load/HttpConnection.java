@@ -16,8 +16,12 @@ import java.nio.charset.StandardCharsets;
  */
 final class HttpConnection implements Closeable {
 
-    /** What the load generator needs to know of one response. */
-    record Response(int status, boolean replayed) {
+    /**
+     * What the load generator needs to know of one response.
+     *
+     * @param closing whether the server closes the connection after it ({@code Connection: close})
+     */
+    record Response(int status, boolean replayed, boolean closing) {
     }
 
     private final Socket socket;
@@ -105,10 +109,7 @@ final class HttpConnection implements Closeable {
         } else {
             throw new IOException("response " + status + " has neither a length nor chunked encoding");
         }
-        if (close) {
-            throw new IOException("the server closed the connection after a " + status);
-        }
-        return new Response(status, replayed);
+        return new Response(status, replayed, close);
     }
 
     private void skipChunks() throws IOException {

@@ -66,13 +66,19 @@ public final class LoadBenchmark {
     }
 
     private static void printTable(Map<Scenario, LoadGenerator.Result> results) {
-        LoadGenerator.Result bare = results.get(Scenario.BARE);
         System.out.println();
-        System.out.println("| scenario | what | requests/s | vs bare | p50 (ms) | p99 (ms) | failures |");
-        System.out.println("|---|---|---:|---:|---:|---:|---:|");
-        results.forEach((scenario, result) -> System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %s | %.3f | %.3f | %d |%n",
+        System.out.println("| scenario | what | requests/s | vs bare Jetty | vs its baseline | p50 (ms) | p99 (ms) | failures |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
+        results.forEach((scenario, result) -> System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %s | %s | %.3f | %.3f | %d |%n",
                 scenario.id(), scenario.description(), result.requestsPerSecond(),
-                bare == null ? "n/a" : String.format(Locale.ROOT, "%.1f %%", 100 * result.requestsPerSecond() / bare.requestsPerSecond()),
+                ratio(result, results.get(Scenario.BARE)),
+                ratio(result, scenario.baseline().map(results::get).orElse(null)),
                 result.latencyMillis(50), result.latencyMillis(99), result.failures()));
+    }
+
+    /** @return the throughput of {@code result} in percent of {@code baseline}'s, or a dash without one */
+    private static String ratio(LoadGenerator.Result result, LoadGenerator.Result baseline) {
+        return baseline == null ? "-"
+                : String.format(Locale.ROOT, "%.1f %%", 100 * result.requestsPerSecond() / baseline.requestsPerSecond());
     }
 }

@@ -1,28 +1,36 @@
 package io.github.idempotency.benchmarks.load;
 
+import java.util.Optional;
+
 /** One row of the end-to-end table: a server setup under one kind of keys. */
 enum Scenario {
 
-    BARE("bare", "endpoint alone (baseline)", ServerSetup.BARE, LoadGenerator.Keys.FRESH),
+    BARE("bare", "endpoint alone on Jetty (baseline)", ServerSetup.BARE, LoadGenerator.Keys.FRESH, null),
     FILTER_FRESH("filter", "filter, in-memory store, new key per request",
-            ServerSetup.FILTER_IN_MEMORY, LoadGenerator.Keys.FRESH),
+            ServerSetup.FILTER_IN_MEMORY, LoadGenerator.Keys.FRESH, BARE),
     FILTER_REPLAY("filter-replay", "filter, in-memory store, one key replayed",
-            ServerSetup.FILTER_IN_MEMORY, LoadGenerator.Keys.FIXED),
+            ServerSetup.FILTER_IN_MEMORY, LoadGenerator.Keys.FIXED, BARE),
     FILTER_REDIS("filter-redis", "filter, Redis store, new key per request",
-            ServerSetup.FILTER_REDIS, LoadGenerator.Keys.FRESH),
+            ServerSetup.FILTER_REDIS, LoadGenerator.Keys.FRESH, BARE),
     FILTER_POSTGRESQL("filter-postgresql", "filter, PostgreSQL store, new key per request",
-            ServerSetup.FILTER_POSTGRESQL, LoadGenerator.Keys.FRESH);
+            ServerSetup.FILTER_POSTGRESQL, LoadGenerator.Keys.FRESH, BARE),
+    SPRING_BARE("spring", "Spring Boot endpoint alone (Spring baseline)",
+            ServerSetup.SPRING_BARE, LoadGenerator.Keys.FRESH, null),
+    SPRING_INTERCEPTOR("spring-interceptor", "Spring Boot, @Idempotent, in-memory store, new key per request",
+            ServerSetup.SPRING_INTERCEPTOR, LoadGenerator.Keys.FRESH, SPRING_BARE);
 
     private final String id;
     private final String description;
     private final ServerSetup setup;
     private final LoadGenerator.Keys keys;
+    private final Scenario baseline;
 
-    Scenario(String id, String description, ServerSetup setup, LoadGenerator.Keys keys) {
+    Scenario(String id, String description, ServerSetup setup, LoadGenerator.Keys keys, Scenario baseline) {
         this.id = id;
         this.description = description;
         this.setup = setup;
         this.keys = keys;
+        this.baseline = baseline;
     }
 
     /** @return the name used on the command line and in the table */
@@ -40,6 +48,11 @@ enum Scenario {
 
     LoadGenerator.Keys keys() {
         return keys;
+    }
+
+    /** @return the same endpoint without the library, if this scenario has the library */
+    Optional<Scenario> baseline() {
+        return Optional.ofNullable(baseline);
     }
 
     /** @throws IllegalArgumentException naming the known scenarios */

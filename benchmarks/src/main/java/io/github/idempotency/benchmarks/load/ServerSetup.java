@@ -16,66 +16,89 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.Optional;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import io.github.idempotency.benchmarks.load.spring.SpringPayments;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 
 /**
- * What the server under load runs in front of {@link PaymentServlet}. The networked stores are
+ * The server under load: the payments endpoint on embedded Jetty, bare or behind the servlet
+ * filter on one of the stores, or the same endpoint in Spring Boot with or without the interceptor. The networked stores are
  * found where the environment variables {@code REDIS_URL} (default {@code redis://127.0.0.1:6379})
  * and {@code JDBC_URL} (default {@code jdbc:postgresql://127.0.0.1:5432/test}, user
  * {@code JDBC_USER}, default {@code postgres}, password {@code JDBC_PASSWORD}, default none) say.
  */
 enum ServerSetup {
 
-    /** The endpoint alone: the baseline every other setup is compared with. */
+    /** The endpoint alone on Jetty: the baseline the filter setups are compared with. */
     BARE {
         @Override
-        Optional<AutoCloseable> mount(ServletContextHandler context) {
-            mountEndpoint(context);
-            return Optional.empty();
+        RunningServer start() throws Exception {
+            return JettyServer.start(context -> {
+                mountEndpoint(context);
+                return () -> { };
+            });
         }
     },
 
     /** The servlet filter on the default in-memory store. */
     FILTER_IN_MEMORY {
         @Override
-        Optional<AutoCloseable> mount(ServletContextHandler context) {
-            return mountFilter(context, InMemoryIdempotencyStore.create(), () -> { });
+        RunningServer start() throws Exception {
+            return JettyServer.start(context -> mountFilter(context, InMemoryIdempotencyStore.create(), () -> { }));
         }
     },
 
     /** The servlet filter on Redis, with its own key prefix; entries expire with their TTL. */
     FILTER_REDIS {
         @Override
-        Optional<AutoCloseable> mount(ServletContextHandler context) {
-            RedisIdempotencyStore store = RedisIdempotencyStore
-                    .builder(RedisURI.create(env("REDIS_URL", "redis://127.0.0.1:6379")))
-                    .keyPrefix("idempotency-benchmark:")
-                    .build();
-            return mountFilter(context, store, store::close);
+        RunningServer start() throws Exception {
+            return JettyServer.start(context -> {
+                RedisIdempotencyStore store = RedisIdempotencyStore
+                        .builder(RedisURI.create(env("REDIS_URL", "redis://127.0.0.1:6379")))
+                        .keyPrefix("idempotency-benchmark:")
+                        .build();
+                return mountFilter(context, store, store::close);
+            });
         }
     },
 
     /** The servlet filter on PostgreSQL through a default HikariCP pool, in a table dropped afterwards. */
     FILTER_POSTGRESQL {
         @Override
-        Optional<AutoCloseable> mount(ServletContextHandler context) throws SQLException {
-            HikariConfig config = new HikariConfig();
-            config.setJdbcUrl(env("JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/test"));
-            config.setUsername(env("JDBC_USER", "postgres"));
-            config.setPassword(env("JDBC_PASSWORD", ""));
-            HikariDataSource dataSource = new HikariDataSource(config);
-            execute(dataSource, "DROP TABLE IF EXISTS " + BENCHMARK_TABLE);
-            JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(dataSource)
-                    .tableName(BENCHMARK_TABLE)
-                    .createTableIfMissing(true)
-                    .build();
-            return mountFilter(context, store, () -> {
+        RunningServer start() throws Exception {
+            return JettyServer.start(context -> {
+                HikariConfig config = new HikariConfig();
+                config.setJdbcUrl(env("JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/test"));
+                config.setUsername(env("JDBC_USER", "postgres"));
+                config.setPassword(env("JDBC_PASSWORD", ""));
+                HikariDataSource dataSource = new HikariDataSource(config);
                 execute(dataSource, "DROP TABLE IF EXISTS " + BENCHMARK_TABLE);
-                dataSource.close();
+                JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(dataSource)
+                        .tableName(BENCHMARK_TABLE)
+                        .createTableIfMissing(true)
+                        .build();
+                return mountFilter(context, store, () -> {
+                    execute(dataSource, "DROP TABLE IF EXISTS " + BENCHMARK_TABLE);
+                    dataSource.close();
+                });
             });
+        }
+    },
+
+    /** The endpoint as a Spring MVC controller in Spring Boot (embedded Tomcat), idempotency disabled. */
+    SPRING_BARE {
+        @Override
+        RunningServer start() {
+            return SpringPayments.start(false);
+        }
+    },
+
+    /** The same Spring Boot application with the auto-configured interceptor on the in-memory store. */
+    SPRING_INTERCEPTOR {
+        @Override
+        RunningServer start() {
+            return SpringPayments.start(true);
         }
     };
 
@@ -88,27 +111,26 @@ enum ServerSetup {
     private static final String BENCHMARK_TABLE = "idempotency_benchmark_entries";
 
     /**
-     * Mounts the endpoint, and whatever this setup puts in front of it, on {@code context}.
+     * Starts the server on a free loopback port.
      *
-     * @return what to close once the server has stopped, if anything
-     * @throws Exception if a store cannot be reached or set up
+     * @throws Exception if it cannot start, or its store cannot be reached or set up
      */
-    abstract Optional<AutoCloseable> mount(ServletContextHandler context) throws Exception;
+    abstract RunningServer start() throws Exception;
 
     private static void mountEndpoint(ServletContextHandler context) {
         context.addServlet(new ServletHolder(new PaymentServlet()), ENDPOINT);
     }
 
-    private static Optional<AutoCloseable> mountFilter(
+    private static AutoCloseable mountFilter(
             ServletContextHandler context, IdempotencyStore store, AutoCloseable closeStore) {
         mountEndpoint(context);
         IdempotencyEngine engine = IdempotencyEngine.builder(store).build();
         IdempotencyFilter filter = IdempotencyFilter.builder(engine).policy(POLICY).paths(ENDPOINT).build();
         context.addFilter(new FilterHolder(filter), ENDPOINT, EnumSet.of(DispatcherType.REQUEST));
-        return Optional.of(() -> {
+        return () -> {
             engine.close();
             closeStore.close();
-        });
+        };
     }
 
     private static String env(String name, String fallback) {
