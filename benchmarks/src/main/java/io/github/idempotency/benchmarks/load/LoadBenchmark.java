@@ -1,5 +1,8 @@
 package io.github.idempotency.benchmarks.load;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,7 +55,8 @@ public final class LoadBenchmark {
                 connections, warmup.toSeconds(), measured.toSeconds());
         Map<Scenario, LoadGenerator.Result> results = new LinkedHashMap<>();
         for (Scenario scenario : scenarios) {
-            System.out.printf(Locale.ROOT, "running %s: %s%n", scenario.id(), scenario.description());
+            System.out.printf(Locale.ROOT, "running %s: %s (load average %s)%n",
+                    scenario.id(), scenario.description(), loadAverage());
             try (ServerProcess server = ServerProcess.start(scenario.setup())) {
                 LoadGenerator.Result result =
                         new LoadGenerator(server.port(), scenario.keys(), connections).run(warmup, measured);
@@ -74,6 +78,16 @@ public final class LoadBenchmark {
                 ratio(result, results.get(Scenario.BARE)),
                 ratio(result, scenario.baseline().map(results::get).orElse(null)),
                 result.latencyMillis(50), result.latencyMillis(99), result.failures()));
+    }
+
+    /** @return the 1, 5 and 15 minute load averages of the machine, where Linux tells them */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     /** @return the throughput of {@code result} in percent of {@code baseline}'s, or a dash without one */
