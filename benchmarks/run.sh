@@ -4,9 +4,9 @@
 #
 #   benchmarks/run.sh [--short] [--micro-only | --load-only] [load benchmark arguments...]
 #
-# --short: about 4 minutes on 2 cores (JMH: 1 fork, 2 x 1 s warm-up, 3 x 1 s measured;
-# load: 4 s warm-up, 8 s measured per scenario). Without it: JMH 2 forks, 5 x 2 s warm-up,
-# 5 x 2 s measured; load 15 s warm-up, 30 s measured per scenario.
+# --short: under 4 minutes on 2 cores once built (JMH: 1 fork, 2 x 1 s warm-up, 3 x 1 s measured;
+# load: 4 s warm-up, 8 s measured per scenario). Without it, about 10 minutes: JMH 1 fork,
+# 5 x 2 s warm-up, 5 x 2 s measured; load 10 s warm-up, 20 s measured per scenario.
 # Results also go to benchmarks/target/jmh-results.txt and benchmarks/target/load-results.md.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,7 +35,7 @@ if $micro; then
   if $short; then
     jmh_args=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
   else
-    jmh_args=(-f 2 -wi 5 -i 5 -w 2s -r 2s)
+    jmh_args=(-f 1 -wi 5 -i 5 -w 2s -r 2s)
   fi
   java -jar "$jar" "${jmh_args[@]}" -prof gc -rf text -rff "$root/benchmarks/target/jmh-results.txt"
 fi

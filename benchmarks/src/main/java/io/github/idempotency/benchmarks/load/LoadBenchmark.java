@@ -27,8 +27,8 @@ public final class LoadBenchmark {
 
     public static void main(String[] args) throws Exception {
         int connections = 8;
-        Duration warmup = Duration.ofSeconds(15);
-        Duration measured = Duration.ofSeconds(30);
+        Duration warmup = Duration.ofSeconds(10);
+        Duration measured = Duration.ofSeconds(20);
         List<Scenario> scenarios = List.of(Scenario.values());
         for (String arg : args) {
             String value = arg.substring(arg.indexOf('=') + 1);
