@@ -65,7 +65,8 @@ INSERT INTO entries (id, state, fingerprint, fencing_token, expires_at, response
 VALUES (md5(:n::text) || md5((:client_id + 1000)::text), 'CLAIM', '\x0102030405060708', :n, 30000, NULL, 0)
 ON CONFLICT (id) DO NOTHING;
 UPDATE entries SET state = 'RECORD', response = '\x494b01', expires_at = 86400000
-WHERE id = md5(:n::text) || md5((:client_id + 1000)::text) AND fencing_token = :n AND state = 'CLAIM';
+WHERE id = CAST(md5(:n::text) || md5((:client_id + 1000)::text) AS CHAR(64)) AND fencing_token = :n
+  AND state = 'CLAIM';
 SQL
 pgbench_run() { # label, pgbench arguments...
   local label=$1; shift
