@@ -1,0 +1,189 @@
+package io.github.idempotency.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.idempotency.core.EndpointPolicy;
+import io.github.idempotency.core.IdempotencyListener.StoreOperation;
+import io.github.idempotency.core.Outcome;
+import io.github.idempotency.core.StoreFailureMode;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The store goes away (the proxy between the application and Redis or PostgreSQL is cut) at claim
+ * time, while the handler runs, and at complete time; then it comes back without a restart.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class StoreOutageTest {
+
+    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(1);
+    /** How long a recovering client (Lettuce reconnecting, HikariCP opening connections) may take. */
+    private static final Duration RECOVERY = Duration.ofSeconds(20);
+    private static final String BODY = "{\"amount\": 1250, \"currency\": \"EUR\"}";
+
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void failClosedAnswers503WithRetryAfterAndDoesNotRunTheHandler(StoreKind kind) throws Exception {
+        try (Deployment deployment = Deployment.of(kind)) {
+            AppInstance app = deployment.instance("a", STORE_TIMEOUT, StoreFailureMode.FAIL_CLOSED, policy(Duration.ofSeconds(30)));
+            assertThat(Http.post(app.uri("/payments"), UUID.randomUUID().toString(), BODY).statusCode()).isEqualTo(201);
+            String key = UUID.randomUUID().toString();
+
+            deployment.proxy.cut();
+            long started = System.nanoTime();
+            HttpResponse<String> rejected = Http.post(app.uri("/payments"), key, BODY);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(rejected.statusCode()).isEqualTo(503);
+            assertThat(rejected.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(rejected.headers().firstValue("Retry-After")).contains("5");
+            assertThat(rejected.body()).contains("\"type\":\"https://idempotency.github.io/problems/idempotency-store-unavailable\"");
+            assertThat(took).isLessThan(STORE_TIMEOUT.multipliedBy(2).plusSeconds(3));
+            assertThat(deployment.executions.count(key)).isZero();
+            assertThat(app.listener().count(Outcome.STORE_ERROR)).isEqualTo(1);
+            assertThat(app.listener().failedCalls(StoreOperation.CLAIM)).isEqualTo(1);
+
+            deployment.proxy.heal();
+            HttpResponse<String> recovered = Poll.until(RECOVERY, "a 201 after the store came back",
+                    () -> Http.post(app.uri("/payments"), key, BODY), response -> response.statusCode() != 503);
+
+            assertThat(recovered.statusCode()).isEqualTo(201);
+            assertThat(Http.replayed(recovered)).isFalse();
+            assertThat(deployment.executions.count(key)).isEqualTo(1);
+            assertThat(Http.post(app.uri("/payments"), key, BODY).body()).isEqualTo(recovered.body());
+            assertThat(deployment.executions.count(key)).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void failOpenRunsTheHandlerWithoutIdempotencyAndCountsIt(StoreKind kind) throws Exception {
+        try (Deployment deployment = Deployment.of(kind)) {
+            AppInstance app = deployment.instance("a", STORE_TIMEOUT, StoreFailureMode.FAIL_OPEN, policy(Duration.ofSeconds(30)));
+            assertThat(Http.post(app.uri("/payments"), UUID.randomUUID().toString(), BODY).statusCode()).isEqualTo(201);
+            String key = UUID.randomUUID().toString();
+
+            deployment.proxy.cut();
+            HttpResponse<String> unguarded = Http.post(app.uri("/payments"), key, BODY);
+
+            assertThat(unguarded.statusCode()).isEqualTo(201);
+            assertThat(Http.replayed(unguarded)).isFalse();
+            assertThat(deployment.executions.count(key)).isEqualTo(1);
+            assertThat(app.listener().count(Outcome.STORE_ERROR)).isEqualTo(1);
+
+            // Nothing was stored while failing open, so once the store is back the same key runs the
+            // handler again: what failing open costs, and why each unguarded run is counted.
+            deployment.proxy.heal();
+            Poll.until(RECOVERY, "the store answering again",
+                    () -> Http.post(app.uri("/payments"), UUID.randomUUID().toString(), BODY),
+                    probe -> app.listener().count(Outcome.NEW) >= 2);
+            HttpResponse<String> afterOutage = Http.post(app.uri("/payments"), key, BODY);
+            assertThat(afterOutage.statusCode()).isEqualTo(201);
+            assertThat(Http.replayed(afterOutage)).isFalse();
+            assertThat(Http.post(app.uri("/payments"), key, BODY).body()).isEqualTo(afterOutage.body());
+            assertThat(deployment.executions.count(key)).isEqualTo(2);
+            // Every run of the handler was either guarded by a claim (new) or counted (store_error).
+            assertThat(deployment.executions.total())
+                    .isEqualTo(app.listener().count(Outcome.NEW) + app.listener().count(Outcome.STORE_ERROR));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void anOutageWhileTheHandlerRunsShorterThanTheLeaseLeavesTheClaimHeld(StoreKind kind) throws Exception {
+        Duration lease = Duration.ofSeconds(6);
+        try (Deployment deployment = Deployment.of(kind)) {
+            AppInstance app = deployment.instance("a", STORE_TIMEOUT, StoreFailureMode.FAIL_CLOSED, policy(lease));
+            AppInstance other = deployment.instance("b", STORE_TIMEOUT, StoreFailureMode.FAIL_CLOSED, policy(lease));
+            String key = UUID.randomUUID().toString();
+            Executions.Gate gate = deployment.executions.hold();
+            CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> post(app, key));
+            gate.awaitEntered();
+
+            deployment.proxy.cut();
+            Poll.until(lease, "a failed lease renewal", () -> app.listener().failedCalls(StoreOperation.RENEW), n -> n > 0);
+            deployment.proxy.heal();
+            long renewedBefore = app.listener().succeededCalls(StoreOperation.RENEW);
+            Poll.until(lease, "a lease renewal after the store came back",
+                    () -> app.listener().succeededCalls(StoreOperation.RENEW), n -> n > renewedBefore);
+            HttpResponse<String> duplicate = Poll.until(RECOVERY, "the other instance reaching the store",
+                    () -> post(other, key), response -> response.statusCode() != 503);
+            assertThat(duplicate.statusCode()).isEqualTo(409);
+            gate.open();
+
+            HttpResponse<String> original = first.get(30, TimeUnit.SECONDS);
+            assertThat(original.statusCode()).isEqualTo(201);
+            HttpResponse<String> retry = post(other, key);
+            assertThat(retry.statusCode()).isEqualTo(201);
+            assertThat(Http.replayed(retry)).isTrue();
+            assertThat(retry.body()).isEqualTo(original.body());
+            assertThat(deployment.executions.count(key)).isEqualTo(1);
+            assertThat(app.listener().count(Outcome.STORE_ERROR)).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void aFailedCompleteIsCountedAndARetryAfterTheLeaseRunsTheHandlerOnceMore(StoreKind kind) throws Exception {
+        Duration lease = Duration.ofSeconds(2);
+        try (Deployment deployment = Deployment.of(kind)) {
+            AppInstance app = deployment.instance("a", STORE_TIMEOUT, StoreFailureMode.FAIL_CLOSED, policy(lease));
+            String key = UUID.randomUUID().toString();
+            Executions.Gate gate = deployment.executions.hold();
+            CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> post(app, key));
+            gate.awaitEntered();
+
+            deployment.proxy.cut();
+            gate.open();
+            HttpResponse<String> original = first.get(30, TimeUnit.SECONDS);
+
+            // The client has its response; storing it failed, visibly.
+            assertThat(original.statusCode()).isEqualTo(201);
+            assertThat(app.listener().count(Outcome.STORE_ERROR)).isEqualTo(1);
+            assertThat(app.listener().failedCalls(StoreOperation.COMPLETE)).isEqualTo(1);
+            assertThat(app.listener().completeFailuresByKey()).containsEntry(key, 1);
+
+            deployment.proxy.heal();
+            long healed = System.nanoTime();
+            List<Integer> whileHeld = new ArrayList<>();
+            HttpResponse<String> again = Poll.until(RECOVERY.plus(lease), "the key being free again", () -> {
+                HttpResponse<String> response = post(app, key);
+                whileHeld.add(response.statusCode());
+                return response;
+            }, response -> response.statusCode() == 201);
+
+            // No key stays in flight past its lease; the retry then runs the handler a second time
+            // (the documented price of a failed complete) and that response is stored.
+            assertThat(whileHeld.subList(0, whileHeld.size() - 1)).allMatch(status -> status == 409 || status == 503);
+            assertThat(Duration.ofNanos(System.nanoTime() - healed)).isLessThan(RECOVERY.plus(lease));
+            assertThat(Http.replayed(again)).isFalse();
+            assertThat(deployment.executions.count(key)).isEqualTo(2);
+            assertThat(again.body()).isEqualTo(deployment.executions.bodies(key).get(1));
+            HttpResponse<String> replay = post(app, key);
+            assertThat(Http.replayed(replay)).isTrue();
+            assertThat(replay.body()).isEqualTo(again.body());
+            assertThat(deployment.executions.count(key)).isEqualTo(2);
+        }
+    }
+
+    static EndpointPolicy policy(Duration lease) {
+        return EndpointPolicy.builder().keyRequired(true).lease(lease).build();
+    }
+
+    private static HttpResponse<String> post(AppInstance app, String key) {
+        try {
+            return Http.post(app.uri("/payments"), key, BODY);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
