@@ -5,7 +5,10 @@ import io.github.idempotency.core.IdempotencyEngine;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.servlet.IdempotencyFilter;
 import jakarta.servlet.DispatcherType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -19,6 +22,9 @@ import org.eclipse.jetty.server.ServerConnector;
  * shared with the other instances. Closing it stops Jetty and the engine.
  */
 final class AppInstance implements AutoCloseable {
+
+    /** The body {@link #post(String)} sends. */
+    static final String PAYMENT = "{\"amount\": 1250, \"currency\": \"EUR\"}";
 
     private final Server server;
     private final ServerConnector connector;
@@ -63,6 +69,22 @@ final class AppInstance implements AutoCloseable {
     static AppInstance start(String name, IdempotencyStore store, EndpointPolicy policy, Executions executions)
             throws Exception {
         return start(name, IdempotencyEngine.builder(store), policy, executions);
+    }
+
+    /**
+     * {@code POST /payments} with the demo's payment body and {@code key}.
+     *
+     * @throws UncheckedIOException if the exchange fails
+     */
+    HttpResponse<String> post(String key) {
+        try {
+            return Http.post(uri("/payments"), key, PAYMENT);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the response", e);
+        }
     }
 
     /** @return the URI of {@code path} on this instance */

@@ -1,11 +1,13 @@
 package io.github.idempotency.reliability;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,6 +22,7 @@ final class Executions {
     private final Set<String> requestIds = ConcurrentHashMap.newKeySet();
     private final AtomicLong sequence = new AtomicLong();
     private volatile Gate gate;
+    private volatile long maxWorkMillis;
 
     /**
      * Records one run of the handler.
@@ -34,6 +37,10 @@ final class Executions {
         Gate held = gate;
         if (held != null) {
             held.pass();
+        }
+        long work = maxWorkMillis;
+        if (work > 0) {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(work + 1));
         }
         String body = "execution " + sequence.incrementAndGet() + " on " + instance;
         bodiesByKey.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(body);
@@ -61,6 +68,11 @@ final class Executions {
     /** @return the total number of runs */
     long total() {
         return sequence.get();
+    }
+
+    /** @param max each run of the handler takes a random time up to {@code max} from now on */
+    void work(Duration max) {
+        maxWorkMillis = max.toMillis();
     }
 
     /** @return a gate that holds every run from now on until {@link Gate#open()} */

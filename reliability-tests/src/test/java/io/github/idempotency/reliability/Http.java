@@ -21,9 +21,15 @@ final class Http {
 
     /** {@code POST} with an {@code Idempotency-Key} and a fresh {@code X-Request-Id}. */
     static HttpResponse<String> post(URI uri, String key, String body) throws IOException, InterruptedException {
+        return post(uri, key, body, UUID.randomUUID().toString());
+    }
+
+    /** {@code POST} with an {@code Idempotency-Key} and the given {@code X-Request-Id}. */
+    static HttpResponse<String> post(URI uri, String key, String body, String requestId)
+            throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri)
                 .header("Idempotency-Key", key)
-                .header(CountingServlet.REQUEST_ID, UUID.randomUUID().toString())
+                .header(CountingServlet.REQUEST_ID, requestId)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }

@@ -27,19 +27,18 @@ class StoreOutageTest {
     private static final Duration STORE_TIMEOUT = Duration.ofSeconds(1);
     /** How long a recovering client (Lettuce reconnecting, HikariCP opening connections) may take. */
     private static final Duration RECOVERY = Duration.ofSeconds(20);
-    private static final String BODY = "{\"amount\": 1250, \"currency\": \"EUR\"}";
 
     @ParameterizedTest
     @EnumSource(StoreKind.class)
     void failClosedAnswers503WithRetryAfterAndDoesNotRunTheHandler(StoreKind kind) throws Exception {
         try (Deployment deployment = Deployment.of(kind)) {
             AppInstance app = deployment.instance("a", STORE_TIMEOUT, StoreFailureMode.FAIL_CLOSED, policy(Duration.ofSeconds(30)));
-            assertThat(Http.post(app.uri("/payments"), UUID.randomUUID().toString(), BODY).statusCode()).isEqualTo(201);
+            assertThat(app.post(UUID.randomUUID().toString()).statusCode()).isEqualTo(201);
             String key = UUID.randomUUID().toString();
 
             deployment.proxy.cut();
             long started = System.nanoTime();
-            HttpResponse<String> rejected = Http.post(app.uri("/payments"), key, BODY);
+            HttpResponse<String> rejected = app.post(key);
             Duration took = Duration.ofNanos(System.nanoTime() - started);
 
             assertThat(rejected.statusCode()).isEqualTo(503);
@@ -54,12 +53,12 @@ class StoreOutageTest {
 
             deployment.proxy.heal();
             HttpResponse<String> recovered = Poll.until(RECOVERY, "a 201 after the store came back",
-                    () -> Http.post(app.uri("/payments"), key, BODY), response -> response.statusCode() != 503);
+                    () -> app.post(key), response -> response.statusCode() != 503);
 
             assertThat(recovered.statusCode()).isEqualTo(201);
             assertThat(Http.replayed(recovered)).isFalse();
             assertThat(deployment.executions.count(key)).isEqualTo(1);
-            assertThat(Http.post(app.uri("/payments"), key, BODY).body()).isEqualTo(recovered.body());
+            assertThat(app.post(key).body()).isEqualTo(recovered.body());
             assertThat(deployment.executions.count(key)).isEqualTo(1);
         }
     }
@@ -69,11 +68,11 @@ class StoreOutageTest {
     void failOpenRunsTheHandlerWithoutIdempotencyAndCountsIt(StoreKind kind) throws Exception {
         try (Deployment deployment = Deployment.of(kind)) {
             AppInstance app = deployment.instance("a", STORE_TIMEOUT, StoreFailureMode.FAIL_OPEN, policy(Duration.ofSeconds(30)));
-            assertThat(Http.post(app.uri("/payments"), UUID.randomUUID().toString(), BODY).statusCode()).isEqualTo(201);
+            assertThat(app.post(UUID.randomUUID().toString()).statusCode()).isEqualTo(201);
             String key = UUID.randomUUID().toString();
 
             deployment.proxy.cut();
-            HttpResponse<String> unguarded = Http.post(app.uri("/payments"), key, BODY);
+            HttpResponse<String> unguarded = app.post(key);
 
             assertThat(unguarded.statusCode()).isEqualTo(201);
             assertThat(Http.replayed(unguarded)).isFalse();
@@ -84,12 +83,12 @@ class StoreOutageTest {
             // handler again: what failing open costs, and why each unguarded run is counted.
             deployment.proxy.heal();
             Poll.until(RECOVERY, "the store answering again",
-                    () -> Http.post(app.uri("/payments"), UUID.randomUUID().toString(), BODY),
+                    () -> app.post(UUID.randomUUID().toString()),
                     probe -> app.listener().count(Outcome.NEW) >= 2);
-            HttpResponse<String> afterOutage = Http.post(app.uri("/payments"), key, BODY);
+            HttpResponse<String> afterOutage = app.post(key);
             assertThat(afterOutage.statusCode()).isEqualTo(201);
             assertThat(Http.replayed(afterOutage)).isFalse();
-            assertThat(Http.post(app.uri("/payments"), key, BODY).body()).isEqualTo(afterOutage.body());
+            assertThat(app.post(key).body()).isEqualTo(afterOutage.body());
             assertThat(deployment.executions.count(key)).isEqualTo(2);
             // Every run of the handler was either guarded by a claim (new) or counted (store_error).
             assertThat(deployment.executions.total())
@@ -106,7 +105,7 @@ class StoreOutageTest {
             AppInstance other = deployment.instance("b", STORE_TIMEOUT, StoreFailureMode.FAIL_CLOSED, policy(lease));
             String key = UUID.randomUUID().toString();
             Executions.Gate gate = deployment.executions.hold();
-            CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> post(app, key));
+            CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> app.post(key));
             gate.awaitEntered();
 
             deployment.proxy.cut();
@@ -116,13 +115,13 @@ class StoreOutageTest {
             Poll.until(lease, "a lease renewal after the store came back",
                     () -> app.listener().succeededCalls(StoreOperation.RENEW), n -> n > renewedBefore);
             HttpResponse<String> duplicate = Poll.until(RECOVERY, "the other instance reaching the store",
-                    () -> post(other, key), response -> response.statusCode() != 503);
+                    () -> other.post(key), response -> response.statusCode() != 503);
             assertThat(duplicate.statusCode()).isEqualTo(409);
             gate.open();
 
             HttpResponse<String> original = first.get(30, TimeUnit.SECONDS);
             assertThat(original.statusCode()).isEqualTo(201);
-            HttpResponse<String> retry = post(other, key);
+            HttpResponse<String> retry = other.post(key);
             assertThat(retry.statusCode()).isEqualTo(201);
             assertThat(Http.replayed(retry)).isTrue();
             assertThat(retry.body()).isEqualTo(original.body());
@@ -139,7 +138,7 @@ class StoreOutageTest {
             AppInstance app = deployment.instance("a", STORE_TIMEOUT, StoreFailureMode.FAIL_CLOSED, policy(lease));
             String key = UUID.randomUUID().toString();
             Executions.Gate gate = deployment.executions.hold();
-            CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> post(app, key));
+            CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> app.post(key));
             gate.awaitEntered();
 
             deployment.proxy.cut();
@@ -156,7 +155,7 @@ class StoreOutageTest {
             long healed = System.nanoTime();
             List<Integer> whileHeld = new ArrayList<>();
             HttpResponse<String> again = Poll.until(RECOVERY.plus(lease), "the key being free again", () -> {
-                HttpResponse<String> response = post(app, key);
+                HttpResponse<String> response = app.post(key);
                 whileHeld.add(response.statusCode());
                 return response;
             }, response -> response.statusCode() == 201);
@@ -168,7 +167,7 @@ class StoreOutageTest {
             assertThat(Http.replayed(again)).isFalse();
             assertThat(deployment.executions.count(key)).isEqualTo(2);
             assertThat(again.body()).isEqualTo(deployment.executions.bodies(key).get(1));
-            HttpResponse<String> replay = post(app, key);
+            HttpResponse<String> replay = app.post(key);
             assertThat(Http.replayed(replay)).isTrue();
             assertThat(replay.body()).isEqualTo(again.body());
             assertThat(deployment.executions.count(key)).isEqualTo(2);
@@ -177,13 +176,5 @@ class StoreOutageTest {
 
     static EndpointPolicy policy(Duration lease) {
         return EndpointPolicy.builder().keyRequired(true).lease(lease).build();
-    }
-
-    private static HttpResponse<String> post(AppInstance app, String key) {
-        try {
-            return Http.post(app.uri("/payments"), key, BODY);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
