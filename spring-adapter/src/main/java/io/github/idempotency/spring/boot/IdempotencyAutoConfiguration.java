@@ -1,0 +1,205 @@
+package io.github.idempotency.spring.boot;
+
+import io.github.idempotency.core.ConcurrencyPolicy;
+import io.github.idempotency.core.EndpointPolicy;
+import io.github.idempotency.core.IdempotencyEngine;
+import io.github.idempotency.core.IdempotencyListener;
+import io.github.idempotency.core.StoragePolicy;
+import io.github.idempotency.core.metrics.MicrometerIdempotencyListener;
+import io.github.idempotency.core.scope.ScopeResolver;
+import io.github.idempotency.core.store.IdempotencyStore;
+import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
+import io.github.idempotency.servlet.CapturingResponse;
+import io.github.idempotency.spring.IdempotencyFilter;
+import io.github.idempotency.spring.IdempotencyHandlerInterceptor;
+import io.github.idempotency.spring.internal.CompositeIdempotencyListener;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.DispatcherType;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletListenerRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * Guards {@code @Idempotent} handlers of a Spring MVC application: creates the store (unless the
+ * application defines an {@link IdempotencyStore} bean), the engine, the interceptor and the
+ * filter, configured by {@link IdempotencyProperties}. Every bean backs off when the application
+ * defines its own; {@code idempotency.enabled=false} turns the whole configuration off.
+ *
+ * <p>Store types: each value of {@code idempotency.store.type} has its own nested configuration,
+ * active for that value and only when no {@link IdempotencyStore} bean exists; a new store type
+ * adds a value to {@link IdempotencyProperties.StoreType} and a configuration here.
+ *
+ * <p>Works on Spring Boot 3.5 and 4.0; auto-configurations that moved between them are named by
+ * class name.
+ */
+@AutoConfiguration(afterName = {
+        "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({HandlerInterceptor.class, CapturingResponse.class})
+@ConditionalOnProperty(prefix = "idempotency", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(IdempotencyProperties.class)
+public class IdempotencyAutoConfiguration {
+
+    /**
+     * @param properties the bound properties
+     * @return the policy of an {@code @Idempotent} handler whose annotation sets no attribute
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public EndpointPolicy idempotencyEndpointPolicy(IdempotencyProperties properties) {
+        IdempotencyProperties.Concurrency concurrency = properties.getConcurrency();
+        if (concurrency.getMode() == IdempotencyProperties.ConcurrencyMode.WAIT
+                && (concurrency.getMaxWait().isNegative() || concurrency.getMaxWait().isZero())) {
+            throw new IllegalStateException("idempotency.concurrency.max-wait must be positive when"
+                    + " idempotency.concurrency.mode is wait, was " + concurrency.getMaxWait());
+        }
+        try {
+            return EndpointPolicy.builder()
+                    .methods(properties.getMethods().toArray(String[]::new))
+                    .keyRequired(properties.isKeyRequired())
+                    .ttl(properties.getTtl())
+                    .lease(properties.getLease())
+                    .storagePolicy(properties.getStoragePolicy() == IdempotencyProperties.StoragePolicyName.ALL
+                            ? StoragePolicy.storeAll()
+                            : StoragePolicy.defaults())
+                    .concurrency(concurrency.getMode() == IdempotencyProperties.ConcurrencyMode.WAIT
+                            ? ConcurrencyPolicy.waitUpTo(concurrency.getMaxWait())
+                            : ConcurrencyPolicy.reject())
+                    .maxRequestBodyBytes(properties.getMaxRequestBody().toBytes())
+                    .maxStoredBodyBytes(properties.getMaxStoredBody().toBytes())
+                    .excludedResponseHeaders(properties.getExcludedResponseHeaders().toArray(String[]::new))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Invalid idempotency.* properties: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @return the default scope: the principal (Spring Security's when present), the HTTP method and
+     *     the route template
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public ScopeResolver idempotencyScopeResolver() {
+        return ScopeResolver.principalMethodRoute();
+    }
+
+    /**
+     * @param store where entries live
+     * @param properties the bound properties
+     * @param scopeResolver the scope of keys
+     * @param listeners every {@link IdempotencyListener} bean, called in order
+     * @return the engine; closed with the context
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public IdempotencyEngine idempotencyEngine(IdempotencyStore store, IdempotencyProperties properties,
+            ScopeResolver scopeResolver, ObjectProvider<IdempotencyListener> listeners) {
+        return IdempotencyEngine.builder(store)
+                .keyHeader(properties.getHeaderName())
+                .scopeResolver(scopeResolver)
+                .storeFailureMode(properties.getStoreFailureMode())
+                .inFlightRetryAfter(properties.getInFlightRetryAfter())
+                .storeUnavailableRetryAfter(properties.getStoreUnavailableRetryAfter())
+                .listener(CompositeIdempotencyListener.of(listeners.orderedStream().toList()))
+                .build();
+    }
+
+    /**
+     * @param engine the engine
+     * @param defaults the policy of an annotation that sets no attribute
+     * @return the interceptor guarding {@code @Idempotent} handlers
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public IdempotencyHandlerInterceptor idempotencyHandlerInterceptor(IdempotencyEngine engine,
+            EndpointPolicy defaults) {
+        return new IdempotencyHandlerInterceptor(engine, defaults);
+    }
+
+    /**
+     * @param interceptor the interceptor
+     * @return registers the interceptor for every path
+     */
+    @Bean
+    @ConditionalOnMissingBean(name = "idempotencyWebMvcConfigurer")
+    public WebMvcConfigurer idempotencyWebMvcConfigurer(IdempotencyHandlerInterceptor interceptor) {
+        return new WebMvcConfigurer() {
+            @Override
+            public void addInterceptors(InterceptorRegistry registry) {
+                registry.addInterceptor(interceptor);
+            }
+        };
+    }
+
+    /** @return the filter installing the wrappers and storing responses */
+    @Bean
+    @ConditionalOnMissingBean
+    public IdempotencyFilter idempotencyFilter() {
+        return new IdempotencyFilter();
+    }
+
+    /**
+     * @param filter the filter
+     * @return registers the filter for request and error dispatches, at {@link IdempotencyFilter#ORDER}
+     */
+    @Bean
+    @ConditionalOnMissingBean(name = "idempotencyFilterRegistration")
+    public FilterRegistrationBean<IdempotencyFilter> idempotencyFilterRegistration(IdempotencyFilter filter) {
+        FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(filter);
+        registration.setOrder(IdempotencyFilter.ORDER);
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ERROR);
+        return registration;
+    }
+
+    /**
+     * @param filter the filter
+     * @return registers the filter as a request listener, releasing keys no response was stored for
+     */
+    @Bean
+    @ConditionalOnMissingBean(name = "idempotencyRequestListenerRegistration")
+    public ServletListenerRegistrationBean<IdempotencyFilter> idempotencyRequestListenerRegistration(
+            IdempotencyFilter filter) {
+        return new ServletListenerRegistrationBean<>(filter);
+    }
+
+    /** {@code idempotency.store.type=memory} (the default): the in-memory store. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(prefix = "idempotency.store", name = "type", havingValue = "memory", matchIfMissing = true)
+    static class InMemoryStoreConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(IdempotencyStore.class)
+        InMemoryIdempotencyStore idempotencyStore(IdempotencyProperties properties) {
+            return InMemoryIdempotencyStore.builder()
+                    .maximumWeightBytes(properties.getStore().getMemory().getMaximumSize().toBytes())
+                    .build();
+        }
+    }
+
+    /** Publishes decisions and store latencies when the application has a {@link MeterRegistry}. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterRegistry.class)
+    static class MetricsConfiguration {
+
+        @Bean
+        @ConditionalOnBean(MeterRegistry.class)
+        @ConditionalOnMissingBean
+        MicrometerIdempotencyListener micrometerIdempotencyListener(MeterRegistry registry) {
+            return new MicrometerIdempotencyListener(registry);
+        }
+    }
+}

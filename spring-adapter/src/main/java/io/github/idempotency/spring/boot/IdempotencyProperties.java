@@ -1,0 +1,281 @@
+package io.github.idempotency.spring.boot;
+
+import io.github.idempotency.core.StoreFailureMode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The {@code idempotency.*} properties: application-wide defaults for every {@code @Idempotent}
+ * handler (an annotation attribute overrides its property), the engine's settings and the store.
+ * Bound once at startup; not thread-safe while binding.
+ */
+@ConfigurationProperties(prefix = "idempotency")
+public class IdempotencyProperties {
+
+    /** Whether @Idempotent handlers are guarded. When false no idempotency bean is created. */
+    private boolean enabled = true;
+
+    /** Request header carrying the idempotency key. */
+    private String headerName = "Idempotency-Key";
+
+    /** HTTP methods guarded on an @Idempotent handler whose annotation names none. */
+    private List<String> methods = new ArrayList<>(List.of("POST", "PATCH"));
+
+    /**
+     * Whether every @Idempotent handler answers 400 to a request without a key. When false, a
+     * handler requires a key only if its annotation says keyRequired = true; other requests without
+     * a key run without idempotency.
+     */
+    private boolean keyRequired = false;
+
+    /** How long a stored response is kept and replayed to retries. */
+    private Duration ttl = Duration.ofHours(24);
+
+    /**
+     * How long an in-flight claim stays valid without renewal. Renewed every third of it while the
+     * handler runs; after a crash the key is free again once it runs out.
+     */
+    private Duration lease = Duration.ofSeconds(30);
+
+    /** Largest request body accepted on a guarded request with a key; larger bodies get 413. */
+    private DataSize maxRequestBody = DataSize.ofMegabytes(1);
+
+    /**
+     * Largest response body stored. A larger response still reaches the client, but it is not
+     * stored and the key is released.
+     */
+    private DataSize maxStoredBody = DataSize.ofMegabytes(1);
+
+    /** Which final responses are stored and replayed. */
+    private StoragePolicyName storagePolicy = StoragePolicyName.DEFAULT;
+
+    /** What a duplicate gets while the first request with its key still runs. */
+    private final Concurrency concurrency = new Concurrency();
+
+    /** What happens when the store cannot be reached when a request arrives. */
+    private StoreFailureMode storeFailureMode = StoreFailureMode.FAIL_CLOSED;
+
+    /**
+     * Response headers neither stored nor replayed (case-insensitive). Hop-by-hop headers are
+     * always excluded in addition.
+     */
+    private List<String> excludedResponseHeaders = new ArrayList<>(List.of("Set-Cookie", "Date"));
+
+    /** Retry-After of the 409 answered while a request with the same key runs. */
+    private Duration inFlightRetryAfter = Duration.ofSeconds(1);
+
+    /** Retry-After of the 503 answered when the store cannot be reached (fail closed). */
+    private Duration storeUnavailableRetryAfter = Duration.ofSeconds(5);
+
+    /** Where stored responses live. */
+    private final Store store = new Store();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public String getHeaderName() {
+        return headerName;
+    }
+
+    public void setHeaderName(String headerName) {
+        this.headerName = headerName;
+    }
+
+    public List<String> getMethods() {
+        return methods;
+    }
+
+    public void setMethods(List<String> methods) {
+        this.methods = methods;
+    }
+
+    public boolean isKeyRequired() {
+        return keyRequired;
+    }
+
+    public void setKeyRequired(boolean keyRequired) {
+        this.keyRequired = keyRequired;
+    }
+
+    public Duration getTtl() {
+        return ttl;
+    }
+
+    public void setTtl(Duration ttl) {
+        this.ttl = ttl;
+    }
+
+    public Duration getLease() {
+        return lease;
+    }
+
+    public void setLease(Duration lease) {
+        this.lease = lease;
+    }
+
+    public DataSize getMaxRequestBody() {
+        return maxRequestBody;
+    }
+
+    public void setMaxRequestBody(DataSize maxRequestBody) {
+        this.maxRequestBody = maxRequestBody;
+    }
+
+    public DataSize getMaxStoredBody() {
+        return maxStoredBody;
+    }
+
+    public void setMaxStoredBody(DataSize maxStoredBody) {
+        this.maxStoredBody = maxStoredBody;
+    }
+
+    public StoragePolicyName getStoragePolicy() {
+        return storagePolicy;
+    }
+
+    public void setStoragePolicy(StoragePolicyName storagePolicy) {
+        this.storagePolicy = storagePolicy;
+    }
+
+    public Concurrency getConcurrency() {
+        return concurrency;
+    }
+
+    public StoreFailureMode getStoreFailureMode() {
+        return storeFailureMode;
+    }
+
+    public void setStoreFailureMode(StoreFailureMode storeFailureMode) {
+        this.storeFailureMode = storeFailureMode;
+    }
+
+    public List<String> getExcludedResponseHeaders() {
+        return excludedResponseHeaders;
+    }
+
+    public void setExcludedResponseHeaders(List<String> excludedResponseHeaders) {
+        this.excludedResponseHeaders = excludedResponseHeaders;
+    }
+
+    public Duration getInFlightRetryAfter() {
+        return inFlightRetryAfter;
+    }
+
+    public void setInFlightRetryAfter(Duration inFlightRetryAfter) {
+        this.inFlightRetryAfter = inFlightRetryAfter;
+    }
+
+    public Duration getStoreUnavailableRetryAfter() {
+        return storeUnavailableRetryAfter;
+    }
+
+    public void setStoreUnavailableRetryAfter(Duration storeUnavailableRetryAfter) {
+        this.storeUnavailableRetryAfter = storeUnavailableRetryAfter;
+    }
+
+    public Store getStore() {
+        return store;
+    }
+
+    /** The values of {@code idempotency.storage-policy}. */
+    public enum StoragePolicyName {
+        /**
+         * Store every final response except 5xx, 408, 425 and 429; on those the key is released
+         * and a retry runs the handler again.
+         */
+        DEFAULT,
+        /** Store every final response, server errors included (Stripe's behaviour). */
+        ALL
+    }
+
+    /** The values of {@code idempotency.concurrency.mode}. */
+    public enum ConcurrencyMode {
+        /** Answer 409 with Retry-After at once. */
+        REJECT,
+        /** Wait up to {@code idempotency.concurrency.max-wait} for the first request, then replay or 409. */
+        WAIT
+    }
+
+    /** The values of {@code idempotency.store.type}; each further store module adds its value. */
+    public enum StoreType {
+        /** The in-memory store: one JVM, entries lost on restart. */
+        MEMORY
+    }
+
+    /** {@code idempotency.concurrency.*}. */
+    public static class Concurrency {
+
+        /** Whether a duplicate of a running request is rejected with 409 at once or waits. */
+        private ConcurrencyMode mode = ConcurrencyMode.REJECT;
+
+        /** How long a duplicate waits for the first request when the mode is wait. */
+        private Duration maxWait = Duration.ofSeconds(10);
+
+        public ConcurrencyMode getMode() {
+            return mode;
+        }
+
+        public void setMode(ConcurrencyMode mode) {
+            this.mode = mode;
+        }
+
+        public Duration getMaxWait() {
+            return maxWait;
+        }
+
+        public void setMaxWait(Duration maxWait) {
+            this.maxWait = maxWait;
+        }
+    }
+
+    /** {@code idempotency.store.*}. */
+    public static class Store {
+
+        /**
+         * Which store is created when the application defines no IdempotencyStore bean. A
+         * user-defined IdempotencyStore bean always wins.
+         */
+        private StoreType type = StoreType.MEMORY;
+
+        /** {@code idempotency.store.memory.*}. */
+        private final Memory memory = new Memory();
+
+        public StoreType getType() {
+            return type;
+        }
+
+        public void setType(StoreType type) {
+            this.type = type;
+        }
+
+        public Memory getMemory() {
+            return memory;
+        }
+    }
+
+    /** {@code idempotency.store.memory.*}. */
+    public static class Memory {
+
+        /**
+         * Upper bound of the memory the in-memory store's entries take (keys, headers and bodies);
+         * beyond it the least recently used entries are evicted.
+         */
+        private DataSize maximumSize = DataSize.ofMegabytes(256);
+
+        public DataSize getMaximumSize() {
+            return maximumSize;
+        }
+
+        public void setMaximumSize(DataSize maximumSize) {
+            this.maximumSize = maximumSize;
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.github.idempotency.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.idempotency.core.Decision;
+import io.github.idempotency.core.EndpointPolicy;
+import io.github.idempotency.core.IdempotencyEngine;
+import io.github.idempotency.core.Proceed;
+import io.github.idempotency.core.TestRequest;
+import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
+import io.github.idempotency.servlet.CapturingResponse;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ServletRequestEvent;
+import jakarta.servlet.http.HttpServletResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.mock.web.MockServletContext;
+
+/**
+ * The filter's end-of-request paths that the HTTP tests cannot reach: a handler ending with
+ * {@code sendError} when no error page is rendered through the filter.
+ */
+class IdempotencyFilterTest {
+
+    private final IdempotencyEngine engine = IdempotencyEngine.builder(InMemoryIdempotencyStore.create()).build();
+    private final IdempotencyFilter filter = new IdempotencyFilter();
+    private final TestRequest request = TestRequest.post("/orders").withHeader("Idempotency-Key", "k-1")
+            .withJsonBody("{\"item\":\"book\"}");
+
+    @AfterEach
+    void closeEngine() {
+        engine.close();
+    }
+
+    @Test
+    void sendErrorWithoutAnErrorPageReleasesTheKeyWhenTheRequestEnds() throws Exception {
+        Proceed proceed = (Proceed) engine.decide(request, EndpointPolicy.defaults());
+        MockHttpServletRequest servletRequest = new MockHttpServletRequest("POST", "/orders");
+        servletRequest.setDispatcherType(DispatcherType.REQUEST);
+
+        filter.doFilter(servletRequest, new MockHttpServletResponse(), (req, res) -> {
+            GuardedRequest.attach(req, proceed, CapturingResponse.find(res).orElseThrow());
+            ((HttpServletResponse) res).sendError(400);
+        });
+
+        assertThat(GuardedRequest.find(servletRequest)).as("waits for the error page").isPresent();
+        assertThat(engine.decide(request, EndpointPolicy.defaults())).isInstanceOf(Decision.Reject.class);
+
+        filter.requestDestroyed(new ServletRequestEvent(new MockServletContext(), servletRequest));
+
+        assertThat(GuardedRequest.find(servletRequest)).isEmpty();
+        assertThat(engine.decide(request, EndpointPolicy.defaults())).as("the key is free again").isInstanceOf(Proceed.class);
+    }
+
+    @Test
+    void responseIsStoredAsSoonAsItsDeclaredBodyIsWrittenBeforeTheChainReturns() throws Exception {
+        Proceed proceed = (Proceed) engine.decide(request, EndpointPolicy.defaults());
+        Decision[] retryWhileTheHandlerReturns = new Decision[1];
+
+        filter.doFilter(new MockHttpServletRequest("POST", "/orders"), new MockHttpServletResponse(), (req, res) -> {
+            GuardedRequest.attach(req, proceed, CapturingResponse.find(res).orElseThrow());
+            res.setContentType("application/json");
+            res.setContentLength(10);
+            res.getOutputStream().write("{\"id\":\"1\"}".getBytes());
+            retryWhileTheHandlerReturns[0] = engine.decide(request, EndpointPolicy.defaults());
+        });
+
+        assertThat(retryWhileTheHandlerReturns[0]).isInstanceOf(Decision.Replay.class);
+        assertThat(((Decision.Replay) retryWhileTheHandlerReturns[0]).response().body())
+                .isEqualTo("{\"id\":\"1\"}".getBytes());
+    }
+
+    @Test
+    void errorPageRenderedThroughTheFilterIsStored() throws Exception {
+        Proceed proceed = (Proceed) engine.decide(request, EndpointPolicy.defaults());
+        MockHttpServletRequest servletRequest = new MockHttpServletRequest("POST", "/orders");
+        filter.doFilter(servletRequest, new MockHttpServletResponse(), (req, res) -> {
+            GuardedRequest.attach(req, proceed, CapturingResponse.find(res).orElseThrow());
+            ((HttpServletResponse) res).sendError(400);
+        });
+
+        servletRequest.setDispatcherType(DispatcherType.ERROR);
+        MockHttpServletResponse errorPage = new MockHttpServletResponse();
+        errorPage.setStatus(400);
+        filter.doFilter(servletRequest, errorPage, (req, res) -> {
+            res.setContentType("application/json");
+            res.getOutputStream().write("{\"status\":400}".getBytes());
+        });
+        filter.requestDestroyed(new ServletRequestEvent(new MockServletContext(), servletRequest));
+
+        Decision retry = engine.decide(request, EndpointPolicy.defaults());
+        assertThat(retry).isInstanceOf(Decision.Replay.class);
+        Decision.Replay replay = (Decision.Replay) retry;
+        assertThat(replay.response().status()).isEqualTo(400);
+        assertThat(new String(replay.response().body())).isEqualTo("{\"status\":400}");
+        assertThat(replay.response().headerValues("Content-Type")).containsExactly("application/json");
+    }
+}
