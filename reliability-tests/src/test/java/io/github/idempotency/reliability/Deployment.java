@@ -6,6 +6,7 @@ import io.github.idempotency.core.StoreFailureMode;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.Consumer;
 
 /**
  * A store behind a {@link FaultProxy} and the application instances that use it, each with its own
@@ -40,10 +41,22 @@ final class Deployment implements AutoCloseable {
      */
     AppInstance instance(String name, Duration storeTimeout, StoreFailureMode mode, EndpointPolicy policy)
             throws Exception {
+        return instance(name, storeTimeout, engine -> engine.storeFailureMode(mode), policy);
+    }
+
+    /**
+     * Starts an instance whose store calls each give up after about {@code storeTimeout}, with
+     * engine settings of the test's choosing.
+     *
+     * @return the started instance, closed with this deployment
+     */
+    AppInstance instance(String name, Duration storeTimeout, Consumer<IdempotencyEngine.Builder> engineSettings,
+            EndpointPolicy policy) throws Exception {
         StoreKind.OpenStore store = namespace.open(proxy.port(), storeTimeout);
         opened.push(store);
-        AppInstance instance = AppInstance.start(name,
-                IdempotencyEngine.builder(store.store()).storeFailureMode(mode), policy, executions);
+        IdempotencyEngine.Builder engine = IdempotencyEngine.builder(store.store());
+        engineSettings.accept(engine);
+        AppInstance instance = AppInstance.start(name, engine, policy, executions);
         opened.push(instance);
         return instance;
     }
