@@ -3,6 +3,7 @@ package io.github.idempotency.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.idempotency.examples.servlet.DemoServer;
+import io.github.idempotency.examples.servlet.DemoSettings;
 import io.github.idempotency.examples.servlet.PaymentProcessor;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -11,87 +12,96 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A stored response is never served to another principal: the servlet demo, with Jetty's own HTTP
- * Basic authentication (users alice and bob), scopes each key to the user who sent it.
+ * Basic authentication (users alice and bob), on Redis and on PostgreSQL, scopes each key to the
+ * user who sent it. (The Spring adapter's own tests check the same with Spring Security.)
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PrincipalIsolationTest {
 
-    private DemoServer demo;
-
-    @BeforeAll
-    void start() throws Exception {
-        demo = new DemoServer(0, PaymentProcessor.withLatency(Duration.ZERO));
-        demo.start();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        demo.close();
-    }
-
-    @Test
-    void theSameKeyFromAnotherUserIsAnotherPayment() throws Exception {
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void theSameKeyFromAnotherUserIsAnotherPayment(StoreKind kind) throws Exception {
         String key = UUID.randomUUID().toString();
+        try (DemoServer demo = start(kind)) {
+            HttpResponse<String> alice = post(demo, key, "alice", "alice-pass");
+            HttpResponse<String> bob = post(demo, key, "bob", "bob-pass");
+            HttpResponse<String> aliceAgain = post(demo, key, "alice", "alice-pass");
+            HttpResponse<String> bobAgain = post(demo, key, "bob", "bob-pass");
 
-        HttpResponse<String> alice = post(key, "alice", "alice-pass");
-        HttpResponse<String> bob = post(key, "bob", "bob-pass");
-        HttpResponse<String> aliceAgain = post(key, "alice", "alice-pass");
-        HttpResponse<String> bobAgain = post(key, "bob", "bob-pass");
-
-        assertThat(alice.statusCode()).isEqualTo(201);
-        assertThat(bob.statusCode()).isEqualTo(201);
-        assertThat(Http.replayed(bob)).isFalse();
-        assertThat(bob.body()).isNotEqualTo(alice.body());
-        assertThat(aliceAgain.body()).isEqualTo(alice.body());
-        assertThat(bobAgain.body()).isEqualTo(bob.body());
-        assertThat(Http.replayed(aliceAgain) && Http.replayed(bobAgain)).isTrue();
-        String alicesPayment = alice.body().substring(7, 43);
-        assertThat(get("/payments", "bob", "bob-pass").body()).doesNotContain(alicesPayment);
-        assertThat(get("/payments", "alice", "alice-pass").body()).containsOnlyOnce(alicesPayment);
-    }
-
-    @Test
-    void noReplayWithoutTheRightCredentials() throws Exception {
-        String key = UUID.randomUUID().toString();
-        HttpResponse<String> alice = post(key, "alice", "alice-pass");
-
-        HttpResponse<String> anonymous = Http.send(payment(key));
-        HttpResponse<String> wrongPassword = post(key, "alice", "bob-pass");
-        HttpResponse<String> otherUsersPassword = post(key, "bob", "alice-pass");
-
-        assertThat(alice.statusCode()).isEqualTo(201);
-        for (HttpResponse<String> refused : List.of(anonymous, wrongPassword, otherUsersPassword)) {
-            assertThat(refused.statusCode()).isEqualTo(401);
-            assertThat(Http.replayed(refused)).isFalse();
-            assertThat(refused.body()).doesNotContain(alice.body());
+            assertThat(alice.statusCode()).isEqualTo(201);
+            assertThat(bob.statusCode()).isEqualTo(201);
+            assertThat(Http.replayed(bob)).isFalse();
+            assertThat(bob.body()).isNotEqualTo(alice.body());
+            assertThat(aliceAgain.body()).isEqualTo(alice.body());
+            assertThat(bobAgain.body()).isEqualTo(bob.body());
+            assertThat(Http.replayed(aliceAgain) && Http.replayed(bobAgain)).isTrue();
+            String alicesPayment = alice.body().substring(7, 43);
+            assertThat(get(demo, "bob", "bob-pass").body()).doesNotContain(alicesPayment);
+            assertThat(get(demo, "alice", "alice-pass").body()).containsOnlyOnce(alicesPayment);
+        } finally {
+            DemoEntries.delete(kind, DemoEntries.of("alice", key));
+            DemoEntries.delete(kind, DemoEntries.of("bob", key));
         }
     }
 
-    private HttpResponse<String> post(String key, String user, String password) throws Exception {
-        return Http.send(payment(key).header("Authorization", basic(user, password)));
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void noReplayWithoutTheRightCredentials(StoreKind kind) throws Exception {
+        String key = UUID.randomUUID().toString();
+        try (DemoServer demo = start(kind)) {
+            HttpResponse<String> alice = post(demo, key, "alice", "alice-pass");
+
+            HttpResponse<String> anonymous = Http.send(payment(demo, key));
+            HttpResponse<String> wrongPassword = post(demo, key, "alice", "bob-pass");
+            HttpResponse<String> otherUsersPassword = post(demo, key, "bob", "alice-pass");
+
+            assertThat(alice.statusCode()).isEqualTo(201);
+            for (HttpResponse<String> refused : List.of(anonymous, wrongPassword, otherUsersPassword)) {
+                assertThat(refused.statusCode()).isEqualTo(401);
+                assertThat(Http.replayed(refused)).isFalse();
+                assertThat(refused.body()).doesNotContain(alice.body());
+            }
+        } finally {
+            DemoEntries.delete(kind, DemoEntries.of("alice", key));
+        }
     }
 
-    private HttpRequest.Builder payment(String key) {
+    private static DemoServer start(StoreKind kind) throws Exception {
+        kind.requireRunning();
+        DemoServer demo = new DemoServer(new DemoSettings(0, Duration.ZERO,
+                kind == StoreKind.REDIS ? DemoSettings.StoreKind.REDIS : DemoSettings.StoreKind.POSTGRESQL,
+                DemoSettings.DEFAULT_REDIS_URL, DemoSettings.DEFAULT_JDBC_URL, Optional.empty()),
+                PaymentProcessor.withLatency(Duration.ZERO));
+        demo.start();
+        return demo;
+    }
+
+    private static HttpResponse<String> post(DemoServer demo, String key, String user, String password) throws Exception {
+        return Http.send(payment(demo, key).header("Authorization", basic(user, password)));
+    }
+
+    private static HttpRequest.Builder payment(DemoServer demo, String key) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.port() + "/payments"))
                 .header("Idempotency-Key", key)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(AppInstance.PAYMENT));
     }
 
-    private HttpResponse<String> get(String path, String user, String password) throws Exception {
-        return Http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.port() + path))
+    private static HttpResponse<String> get(DemoServer demo, String user, String password) throws Exception {
+        return Http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.port() + "/payments"))
                 .header("Authorization", basic(user, password)));
     }
 
-    private static String basic(String user, String password) {
+    static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 }

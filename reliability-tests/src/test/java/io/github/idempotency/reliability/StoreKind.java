@@ -94,6 +94,12 @@ enum StoreKind {
      *     when the server does not answer (outside CI)
      */
     Namespace namespaceOrSkip() {
+        requireRunning();
+        return newNamespace();
+    }
+
+    /** Aborts the calling test when the server does not answer, or fails it when {@code CI=true}. */
+    void requireRunning() {
         try {
             ping();
         } catch (Exception e) {
@@ -103,7 +109,6 @@ enum StoreKind {
             }
             Assumptions.abort(problem + "; skipping");
         }
-        return newNamespace();
     }
 
     abstract Namespace newNamespace();
@@ -131,9 +136,6 @@ enum StoreKind {
          * {@link FaultProxy}'s), whose every call gives up after about {@code timeout}.
          */
         OpenStore open(int port, Duration timeout);
-
-        /** @return the environment variables that point the servlet demo at this namespace */
-        List<String> demoEnvironment();
 
         /** @return how many entries the store holds in this namespace */
         long entries();
@@ -164,12 +166,6 @@ enum StoreKind {
                     .commandTimeout(timeout)
                     .build();
             return new OpenStore(store, store);
-        }
-
-        @Override
-        public List<String> demoEnvironment() {
-            return List.of("IDEMPOTENCY_STORE=redis", "IDEMPOTENCY_REDIS_URL=redis://127.0.0.1:" + REDIS.port,
-                    "IDEMPOTENCY_REDIS_KEY_PREFIX=" + keyPrefix);
         }
 
         @Override
@@ -234,13 +230,6 @@ enum StoreKind {
                     .tableName(table)
                     .build();
             return new OpenStore(store, pool);
-        }
-
-        @Override
-        public List<String> demoEnvironment() {
-            return List.of("IDEMPOTENCY_STORE=postgresql",
-                    "IDEMPOTENCY_JDBC_URL=jdbc:postgresql://127.0.0.1:" + POSTGRESQL.port + "/test?user=postgres",
-                    "IDEMPOTENCY_JDBC_TABLE=" + table);
         }
 
         @Override
