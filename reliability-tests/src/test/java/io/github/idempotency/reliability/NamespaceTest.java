@@ -56,7 +56,7 @@ class NamespaceTest {
             }
 
             assertThat(collisions).isEmpty();
-            assertThat(deployment.namespace.entries()).isEqualTo((long) TENANTS.size() * KEYS.size());
+            assertThat(deployment.namespace.states()).hasSize(TENANTS.size() * KEYS.size()).containsOnly("record");
             assertThat(deployment.executions.total()).isEqualTo((long) TENANTS.size() * KEYS.size());
             for (String tenant : TENANTS) {
                 for (String key : KEYS) {

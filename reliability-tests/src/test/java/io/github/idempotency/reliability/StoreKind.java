@@ -137,8 +137,8 @@ enum StoreKind {
          */
         OpenStore open(int port, Duration timeout);
 
-        /** @return how many entries the store holds in this namespace */
-        long entries();
+        /** @return the {@code state} of every entry the store holds in this namespace, in no order */
+        List<String> states();
 
         @Override
         void close();
@@ -169,8 +169,21 @@ enum StoreKind {
         }
 
         @Override
-        public long entries() {
-            return redisKeys().size();
+        public List<String> states() {
+            List<String> keys = redisKeys();
+            RedisClient client = RedisClient.create(uri(REDIS.port, Duration.ofSeconds(5)));
+            try (StatefulRedisConnection<String, String> connection = client.connect()) {
+                List<String> states = new ArrayList<>();
+                for (String key : keys) {
+                    String state = connection.sync().hget(key, "state");
+                    if (state != null) {
+                        states.add(state);
+                    }
+                }
+                return states;
+            } finally {
+                client.shutdown();
+            }
         }
 
         /** @return every Redis key in this namespace */
@@ -233,15 +246,18 @@ enum StoreKind {
         }
 
         @Override
-        public long entries() {
+        public List<String> states() {
             try (Connection connection = DriverManager.getConnection(
                     jdbcUrl(POSTGRESQL.port, Duration.ofSeconds(5)), "postgres", "");
                     Statement statement = connection.createStatement();
-                    ResultSet count = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
-                count.next();
-                return count.getLong(1);
+                    ResultSet rows = statement.executeQuery("SELECT state FROM " + table)) {
+                List<String> states = new ArrayList<>();
+                while (rows.next()) {
+                    states.add(rows.getString(1).toLowerCase(Locale.ROOT));
+                }
+                return states;
             } catch (SQLException e) {
-                throw new IllegalStateException("cannot count the entries of " + table, e);
+                throw new IllegalStateException("cannot read the entries of " + table, e);
             }
         }
 
