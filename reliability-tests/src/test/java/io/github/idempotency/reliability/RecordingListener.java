@@ -7,6 +7,7 @@ import io.github.idempotency.core.RequestView;
 import io.github.idempotency.core.metrics.MicrometerIdempotencyListener;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,10 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Publishes an engine's outcomes to Micrometer (what an operator would watch) and also tells apart,
- * per key, the two kinds of {@code store_error}: at claim time (the handler did not run, or ran
- * without idempotency when failing open) and after the handler ran (its response could not be
- * stored, so a retry after the lease may run it again).
+ * Publishes an engine's outcomes to Micrometer (what an operator would watch) and also records,
+ * per key, the runs of the handler whose response was not stored: {@code store_error} after the
+ * handler ran (storing failed) and {@code not_stored} after it ran (for the test application's
+ * small {@code 201} responses, only a claim lost to an expired lease). Either may let a retry after
+ * the lease run the handler again. A {@code store_error} without a run is a failure at claim time.
  */
 final class RecordingListener implements IdempotencyListener {
 
@@ -26,7 +28,8 @@ final class RecordingListener implements IdempotencyListener {
     private final MicrometerIdempotencyListener metrics = new MicrometerIdempotencyListener(registry);
     /** Requests whose handler runs, with their key, until their response is settled. */
     private final Map<RequestView, String> running = Collections.synchronizedMap(new IdentityHashMap<>());
-    private final Map<String, AtomicInteger> unstoredAfterRunning = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> failedCompletes = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> lostClaims = new ConcurrentHashMap<>();
 
     @Override
     public void onOutcome(Outcome outcome, RequestView request) {
@@ -35,8 +38,9 @@ final class RecordingListener implements IdempotencyListener {
             running.put(request, keyOf(request));
         } else if (outcome == Outcome.STORE_ERROR || outcome == Outcome.NOT_STORED) {
             String key = running.remove(request);
-            if (key != null && outcome == Outcome.STORE_ERROR) {
-                unstoredAfterRunning.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+            if (key != null) {
+                (outcome == Outcome.STORE_ERROR ? failedCompletes : lostClaims)
+                        .computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
             }
         }
     }
@@ -72,8 +76,17 @@ final class RecordingListener implements IdempotencyListener {
      *     ({@code store_error} after {@code new})
      */
     Map<String, Integer> completeFailuresByKey() {
-        Map<String, Integer> copy = new ConcurrentHashMap<>();
-        unstoredAfterRunning.forEach((key, count) -> copy.put(key, count.get()));
+        return snapshot(failedCompletes);
+    }
+
+    /** @return per key, how many times its handler ran but its response was not stored ({@code not_stored} after {@code new}) */
+    Map<String, Integer> notStoredByKey() {
+        return snapshot(lostClaims);
+    }
+
+    private static Map<String, Integer> snapshot(Map<String, AtomicInteger> counts) {
+        Map<String, Integer> copy = new HashMap<>();
+        counts.forEach((key, count) -> copy.put(key, count.get()));
         return copy;
     }
 

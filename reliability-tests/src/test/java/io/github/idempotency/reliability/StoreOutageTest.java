@@ -130,6 +130,41 @@ class StoreOutageTest {
         }
     }
 
+    /**
+     * The limit of lease renewal: when the store is away for longer than the lease while a handler
+     * runs, the store lets the claim expire, and a retry after the outage runs the handler again.
+     * The first run's response is then not stored (its claim is gone), and that is reported.
+     */
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void anOutageLongerThanTheLeaseWhileTheHandlerRunsLetsARetryRunItAgainAndSaysSo(StoreKind kind) throws Exception {
+        Duration lease = Duration.ofSeconds(2);
+        try (Deployment deployment = Deployment.of(kind)) {
+            AppInstance app = deployment.instance("a", STORE_TIMEOUT, StoreFailureMode.FAIL_CLOSED, policy(lease));
+            AppInstance other = deployment.instance("b", STORE_TIMEOUT, StoreFailureMode.FAIL_CLOSED, policy(lease));
+            String key = UUID.randomUUID().toString();
+            Executions.Gate gate = deployment.executions.hold();
+            CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> app.post(key));
+            gate.awaitEntered();
+
+            deployment.proxy.cut();
+            Poll.until(lease.plus(RECOVERY), "the claim expiring in the store", deployment.namespace::states,
+                    states -> !states.contains("claim"));
+            deployment.proxy.heal();
+            HttpResponse<String> second = Poll.until(RECOVERY, "the retry running the handler",
+                    () -> other.post(key), response -> response.statusCode() != 503);
+            gate.open();
+            HttpResponse<String> original = first.get(30, TimeUnit.SECONDS);
+
+            assertThat(second.statusCode()).isEqualTo(201);
+            assertThat(original.statusCode()).isEqualTo(201);
+            assertThat(deployment.executions.count(key)).isEqualTo(2);
+            assertThat(app.listener().count(Outcome.NOT_STORED) + app.listener().count(Outcome.STORE_ERROR))
+                    .as("the first run's response reported as not stored").isEqualTo(1);
+            assertThat(other.post(key).body()).isEqualTo(second.body());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(StoreKind.class)
     void aFailedCompleteIsCountedAndARetryAfterTheLeaseRunsTheHandlerOnceMore(StoreKind kind) throws Exception {
