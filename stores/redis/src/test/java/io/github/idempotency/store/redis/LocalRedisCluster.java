@@ -2,7 +2,9 @@ package io.github.idempotency.store.redis;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -53,6 +55,7 @@ final class LocalRedisCluster implements AutoCloseable {
                 cluster.startNode(dir);
             }
             cluster.createCluster();
+            cluster.awaitClusterStateOk();
             return cluster;
         } catch (IOException | InterruptedException | RuntimeException e) {
             cluster.close();
@@ -132,6 +135,29 @@ final class LocalRedisCluster implements AutoCloseable {
         if (!create.waitFor(START_TIMEOUT_SECONDS, TimeUnit.SECONDS) || create.exitValue() != 0
                 || !output.contains("[OK] All 16384 slots covered")) {
             throw new IllegalStateException("redis-cli could not create the cluster:\n" + output);
+        }
+    }
+
+    /**
+     * Waits until every node reports {@code cluster_state:ok}: {@code redis-cli --cluster create}
+     * returns once the slots are assigned, but a node answers {@code CLUSTERDOWN} until it has
+     * learnt the other nodes' slots by gossip, which takes a while on a loaded machine.
+     */
+    private void awaitClusterStateOk() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
+        for (int port : ports) {
+            RedisClient client = RedisClient.create(LocalRedis.uri(port));
+            try (StatefulRedisConnection<String, String> connection = client.connect()) {
+                while (!connection.sync().clusterInfo().contains("cluster_state:ok")) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("Redis Cluster node on port " + port
+                                + " did not reach cluster_state:ok within " + START_TIMEOUT_SECONDS + " s");
+                    }
+                    Thread.sleep(50);
+                }
+            } finally {
+                client.shutdown();
+            }
         }
     }
 
