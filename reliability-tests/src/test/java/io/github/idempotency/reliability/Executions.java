@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The ledger of every run of the test application's handler, shared by all instances of one test:
@@ -21,7 +22,7 @@ final class Executions {
     private final Map<String, List<String>> bodiesByKey = new ConcurrentHashMap<>();
     private final Set<String> requestIds = ConcurrentHashMap.newKeySet();
     private final AtomicLong sequence = new AtomicLong();
-    private volatile Gate gate;
+    private final AtomicReference<Gate> gate = new AtomicReference<>();
     private volatile long maxWorkMillis;
 
     /**
@@ -34,7 +35,7 @@ final class Executions {
      * @throws InterruptedException if interrupted while held at the gate
      */
     String run(String key, String requestId, String instance) throws InterruptedException {
-        Gate held = gate;
+        Gate held = gate.getAndSet(null);
         if (held != null) {
             held.pass();
         }
@@ -75,14 +76,14 @@ final class Executions {
         maxWorkMillis = max.toMillis();
     }
 
-    /** @return a gate that holds every run from now on until {@link Gate#open()} */
+    /** @return a gate that holds the next run of the handler (only that one) until {@link Gate#open()} */
     Gate hold() {
         Gate held = new Gate();
-        gate = held;
+        gate.set(held);
         return held;
     }
 
-    /** Holds runs of the handler until opened; tells when the first run arrived. */
+    /** Holds one run of the handler until opened; tells when it arrived. */
     final class Gate {
         private final CountDownLatch entered = new CountDownLatch(1);
         private final CountDownLatch opened = new CountDownLatch(1);
@@ -94,16 +95,16 @@ final class Executions {
             }
         }
 
-        /** Waits until a run of the handler is held here. */
+        /** Waits until the run of the handler is held here. */
         void awaitEntered() throws InterruptedException {
             if (!entered.await(30, TimeUnit.SECONDS)) {
                 throw new AssertionError("no request reached the handler within 30 s");
             }
         }
 
-        /** Lets the held runs, and every later one, go on. */
+        /** Lets the held run go on. */
         void open() {
-            gate = null;
+            gate.compareAndSet(this, null);
             opened.countDown();
         }
     }

@@ -24,14 +24,16 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SlowHandlerTest {
 
     private static final Duration LEASE = Duration.ofSeconds(1);
+    /** No fault here: a generous timeout, so that a loaded machine cannot turn a retry into a 503. */
+    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(5);
 
     @ParameterizedTest
     @EnumSource(StoreKind.class)
     void aHandlerRunningThreeLeasesIsNeverRunTwice(StoreKind kind) throws Exception {
         EndpointPolicy policy = EndpointPolicy.builder().keyRequired(true).lease(LEASE).build();
         try (Deployment deployment = Deployment.of(kind)) {
-            AppInstance holder = deployment.instance("a", Duration.ofSeconds(1), StoreFailureMode.FAIL_CLOSED, policy);
-            AppInstance other = deployment.instance("b", Duration.ofSeconds(1), StoreFailureMode.FAIL_CLOSED, policy);
+            AppInstance holder = deployment.instance("a", STORE_TIMEOUT, StoreFailureMode.FAIL_CLOSED, policy);
+            AppInstance other = deployment.instance("b", STORE_TIMEOUT, StoreFailureMode.FAIL_CLOSED, policy);
             String key = UUID.randomUUID().toString();
             Executions.Gate gate = deployment.executions.hold();
             CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> holder.post(key));

@@ -137,7 +137,10 @@ enum StoreKind {
          */
         OpenStore open(int port, Duration timeout);
 
-        /** @return the {@code state} of every entry the store holds in this namespace, in no order */
+        /**
+         * @return the {@code state} of every entry in this namespace whose lease or time to live
+         *     has not run out, in no order
+         */
         List<String> states();
 
         @Override
@@ -237,7 +240,8 @@ enum StoreKind {
 
         @Override
         public OpenStore open(int port, Duration timeout) {
-            HikariDataSource pool = pool(port, timeout, 16);
+            HikariDataSource pool = pool(port, timeout, 8);
+            awaitFirstConnection(pool);
             JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(pool)
                     .dialect(JdbcDialect.POSTGRESQL)
                     .tableName(table)
@@ -250,7 +254,9 @@ enum StoreKind {
             try (Connection connection = DriverManager.getConnection(
                     jdbcUrl(POSTGRESQL.port, Duration.ofSeconds(5)), "postgres", "");
                     Statement statement = connection.createStatement();
-                    ResultSet rows = statement.executeQuery("SELECT state FROM " + table)) {
+                    // The store keeps expired rows until a claim takes them over; its clock is this machine's.
+                    ResultSet rows = statement.executeQuery("SELECT state FROM " + table
+                            + " WHERE expires_at > " + System.currentTimeMillis())) {
                 List<String> states = new ArrayList<>();
                 while (rows.next()) {
                     states.add(rows.getString(1).toLowerCase(Locale.ROOT));
@@ -272,6 +278,21 @@ enum StoreKind {
             }
         }
 
+        /** Waits (boundedly) until the pool has opened a connection, so that a test starts with a working store. */
+        private static void awaitFirstConnection(HikariDataSource pool) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (true) {
+                try (Connection connection = pool.getConnection()) {
+                    return;
+                } catch (SQLException e) {
+                    if (System.nanoTime() > deadline) {
+                        pool.close();
+                        throw new IllegalStateException("no connection to " + POSTGRESQL.description + " within 20 s", e);
+                    }
+                }
+            }
+        }
+
         /**
          * A pool whose every wait is bounded by {@code timeout}: HikariCP's connection timeout, and
          * the driver's connect, login and socket (read) timeouts.
@@ -283,6 +304,7 @@ enum StoreKind {
             config.setUsername("postgres");
             config.setPassword("");
             config.setMaximumPoolSize(size);
+            config.setMinimumIdle(Math.min(size, 2));
             config.setConnectionTimeout(Math.max(250, timeout.toMillis()));
             config.setValidationTimeout(250);
             config.setInitializationFailTimeout(-1);
