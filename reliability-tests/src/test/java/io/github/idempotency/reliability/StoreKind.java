@@ -282,7 +282,8 @@ enum StoreKind {
         private static void awaitFirstConnection(HikariDataSource pool) {
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (true) {
-                try (Connection connection = pool.getConnection()) {
+                try {
+                    pool.getConnection().close();
                     return;
                 } catch (SQLException e) {
                     if (System.nanoTime() > deadline) {
