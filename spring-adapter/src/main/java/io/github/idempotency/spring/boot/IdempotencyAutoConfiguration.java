@@ -321,8 +321,9 @@ public class IdempotencyAutoConfiguration implements BeanClassLoaderAware {
                 if (!ClassUtils.isPresent(LETTUCE, classLoader)) {
                     missing.add("io.lettuce:lettuce-core");
                 }
-                yield new IllegalStateException(prefix + "the Redis store is not on the class path: add the dependency "
-                        + String.join(" and ", missing) + orOwnStore);
+                yield new IllegalStateException(prefix + "the Redis store is not on the class path: add the "
+                        + (missing.size() == 1 ? "dependency " : "dependencies ") + String.join(" and ", missing)
+                        + orOwnStore);
             }
             case JDBC -> ClassUtils.isPresent(JDBC_STORE, classLoader)
                     ? new IllegalStateException(prefix + "the application has no DataSource bean (or several, none of"
@@ -330,7 +331,9 @@ public class IdempotencyAutoConfiguration implements BeanClassLoaderAware {
                             + " DataSource bean" + orOwnStore)
                     : new IllegalStateException(prefix + "the JDBC store is not on the class path: add the dependency"
                             + " io.github.idempotency:idempotency-store-jdbc" + orOwnStore);
-            case MEMORY -> new IllegalStateException(prefix + "no IdempotencyStore bean was created");
+            // Bound as the default, memory, yet not matched by the in-memory configuration: an empty value.
+            case MEMORY -> new IllegalStateException("idempotency.store.type is empty: set it to memory, redis or jdbc"
+                    + orOwnStore);
         };
     }
 }

@@ -128,11 +128,22 @@ class StoreTypeAutoConfigurationTest {
     }
 
     @Test
-    void redisTypeWithoutLettuceNamesTheDependency() {
+    void redisTypeWithoutLettuceNamesTheDependencies() {
         runner.withClassLoader(new FilteredClassLoader("io.lettuce.core"))
                 .withPropertyValues("idempotency.store.type=redis")
                 .run(context -> assertThat(startupProblem(context))
                         .hasMessageContaining("add the dependency io.lettuce:lettuce-core;"));
+        runner.withClassLoader(new FilteredClassLoader(RedisIdempotencyStore.class, RedisClient.class))
+                .withPropertyValues("idempotency.store.type=redis")
+                .run(context -> assertThat(startupProblem(context)).hasMessageContaining("add the dependencies"
+                        + " io.github.idempotency:idempotency-store-redis and io.lettuce:lettuce-core;"));
+    }
+
+    @Test
+    void emptyStoreTypeFailsStartupListingTheTypes() {
+        runner.withPropertyValues("idempotency.store.type=")
+                .run(context -> assertThat(startupProblem(context)).hasMessage(
+                        "idempotency.store.type is empty: set it to memory, redis or jdbc; or define an IdempotencyStore bean"));
     }
 
     @Test
