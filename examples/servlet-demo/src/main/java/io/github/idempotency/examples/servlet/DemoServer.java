@@ -2,7 +2,6 @@ package io.github.idempotency.examples.servlet;
 
 import io.github.idempotency.core.EndpointPolicy;
 import io.github.idempotency.core.IdempotencyEngine;
-import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
 import io.github.idempotency.servlet.IdempotencyFilter;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
@@ -22,8 +21,8 @@ import org.eclipse.jetty.util.security.Password;
 /**
  * The demo application on embedded Jetty: HTTP Basic authentication by Jetty's own security
  * handler (users {@code alice} / {@code alice-pass} and {@code bob} / {@code bob-pass}), the
- * idempotency filter with an in-memory store guarding {@code POST /payments} (key required), and
- * the {@link PaymentsServlet}.
+ * idempotency filter guarding {@code POST /payments} (key required) with the store the settings
+ * choose, and the {@link PaymentsServlet}.
  */
 public final class DemoServer implements AutoCloseable {
 
@@ -31,21 +30,28 @@ public final class DemoServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private final DemoStore store;
     private final IdempotencyEngine engine;
 
     /**
-     * @param port the port to listen on; 0 for any free port
+     * Opens the store; {@link #close()} closes it.
+     *
+     * @param settings the port, the store and the lease
      * @param processor charges payments
+     * @throws RuntimeException if the store cannot be opened (see {@link DemoStore#open})
      */
-    public DemoServer(int port, PaymentProcessor processor) {
+    public DemoServer(DemoSettings settings, PaymentProcessor processor) {
         server = new Server();
         connector = new ServerConnector(server);
-        connector.setPort(port);
+        connector.setPort(settings.port());
         server.addConnector(connector);
 
-        engine = IdempotencyEngine.builder(InMemoryIdempotencyStore.create()).build();
+        store = DemoStore.open(settings);
+        engine = IdempotencyEngine.builder(store.store()).build();
+        EndpointPolicy.Builder policy = EndpointPolicy.builder().keyRequired(true);
+        settings.lease().ifPresent(policy::lease);
         IdempotencyFilter idempotency = IdempotencyFilter.builder(engine)
-                .policy(EndpointPolicy.builder().keyRequired(true).build())
+                .policy(policy.build())
                 .paths("/payments")
                 .build();
 
@@ -79,6 +85,11 @@ public final class DemoServer implements AutoCloseable {
         server.start();
     }
 
+    /** @return which store keeps the idempotency entries and where */
+    public String storeDescription() {
+        return store.description();
+    }
+
     /** @return the port the server listens on */
     public int port() {
         return connector.getLocalPort();
@@ -91,10 +102,8 @@ public final class DemoServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        try {
+        try (store; engine) {
             server.stop();
-        } finally {
-            engine.close();
         }
     }
 }

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -50,7 +51,7 @@ class ServletDemoTest {
 
     @BeforeAll
     void start() throws Exception {
-        server = new DemoServer(0, processor);
+        server = new DemoServer(DemoSettings.fromEnvironment(Map.of("PORT", "0")), processor);
         server.start();
     }
 
