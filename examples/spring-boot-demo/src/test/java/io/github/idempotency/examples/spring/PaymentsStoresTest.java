@@ -3,6 +3,7 @@ package io.github.idempotency.examples.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.idempotency.core.EndpointPolicy;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
 import io.github.idempotency.store.jdbc.JdbcDialect;
@@ -16,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -77,6 +79,13 @@ class PaymentsStoresTest {
             assertThat(elsewhere.statusCode()).isEqualTo(201);
             assertThat(elsewhere.headers().firstValue("Idempotent-Replayed")).isEmpty();
             assertThat(elsewhere.body()).isNotEqualTo(created.body());
+        }
+    }
+
+    @Test
+    void leaseFromTheEnvironment() {
+        try (ConfigurableApplicationContext instance = start(Map.of("IDEMPOTENCY_LEASE_MS", "3000"))) {
+            assertThat(instance.getBean(EndpointPolicy.class).lease()).isEqualTo(Duration.ofSeconds(3));
         }
     }
 
