@@ -2,9 +2,7 @@ package io.github.idempotency.store.redis;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -55,7 +53,6 @@ final class LocalRedisCluster implements AutoCloseable {
                 cluster.startNode(dir);
             }
             cluster.createCluster();
-            cluster.awaitClusterStateOk();
             return cluster;
         } catch (IOException | InterruptedException | RuntimeException e) {
             cluster.close();
@@ -168,29 +165,6 @@ final class LocalRedisCluster implements AutoCloseable {
             String output = lines.lines().collect(Collectors.joining("\n"));
             info.waitFor(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             return output;
-        }
-    }
-
-    /**
-     * Waits until every node reports {@code cluster_state:ok}: {@code redis-cli --cluster create}
-     * returns once the slots are assigned, but a node answers {@code CLUSTERDOWN} until it has
-     * learnt the other nodes' slots by gossip, which takes a while on a loaded machine.
-     */
-    private void awaitClusterStateOk() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
-        for (int port : ports) {
-            RedisClient client = RedisClient.create(LocalRedis.uri(port));
-            try (StatefulRedisConnection<String, String> connection = client.connect()) {
-                while (!connection.sync().clusterInfo().contains("cluster_state:ok")) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("Redis Cluster node on port " + port
-                                + " did not reach cluster_state:ok within " + START_TIMEOUT_SECONDS + " s");
-                    }
-                    Thread.sleep(50);
-                }
-            } finally {
-                client.shutdown();
-            }
         }
     }
 
