@@ -167,8 +167,8 @@ class StoreOutageTest {
 
     @ParameterizedTest
     @EnumSource(StoreKind.class)
-    void aFailedCompleteIsCountedAndARetryAfterTheLeaseRunsTheHandlerOnceMore(StoreKind kind) throws Exception {
-        Duration lease = Duration.ofSeconds(2);
+    void aFailedCompleteIsCountedAndStoredWhenTheStoreComesBackWithinTheLease(StoreKind kind) throws Exception {
+        Duration lease = RECOVERY.plusSeconds(10); // the store comes back well within the lease
         try (Deployment deployment = Deployment.of(kind)) {
             AppInstance app = deployment.instance("a", STORE_TIMEOUT, StoreFailureMode.FAIL_CLOSED, policy(lease));
             String key = UUID.randomUUID().toString();
@@ -183,29 +183,22 @@ class StoreOutageTest {
             // The client has its response; storing it failed, visibly.
             assertThat(original.statusCode()).isEqualTo(201);
             assertThat(app.listener().count(Outcome.STORE_ERROR)).isEqualTo(1);
-            assertThat(app.listener().failedCalls(StoreOperation.COMPLETE)).isEqualTo(1);
-            assertThat(app.listener().completeFailuresByKey()).containsEntry(key, 1);
+            assertThat(app.listener().completeFailuresByKey().get(key)).isPositive();
 
             deployment.proxy.heal();
-            long healed = System.nanoTime();
-            List<Integer> whileHeld = new ArrayList<>();
-            HttpResponse<String> again = Poll.until(RECOVERY.plus(lease), "the key being free again", () -> {
+            List<Integer> whileStoring = new ArrayList<>();
+            HttpResponse<String> replay = Poll.until(RECOVERY, "the response being stored after the outage", () -> {
                 HttpResponse<String> response = app.post(key);
-                whileHeld.add(response.statusCode());
+                whileStoring.add(response.statusCode());
                 return response;
-            }, response -> response.statusCode() == 201);
+            }, Http::replayed);
 
-            // No key stays in flight past its lease; the retry then runs the handler a second time
-            // (the documented price of a failed complete) and that response is stored.
-            assertThat(whileHeld.subList(0, whileHeld.size() - 1)).allMatch(status -> status == 409 || status == 503);
-            assertThat(Duration.ofNanos(System.nanoTime() - healed)).isLessThan(RECOVERY.plus(lease));
-            assertThat(Http.replayed(again)).isFalse();
-            assertThat(deployment.executions.count(key)).isEqualTo(2);
-            assertThat(again.body()).isEqualTo(deployment.executions.bodies(key).get(1));
-            HttpResponse<String> replay = app.post(key);
-            assertThat(Http.replayed(replay)).isTrue();
-            assertThat(replay.body()).isEqualTo(again.body());
-            assertThat(deployment.executions.count(key)).isEqualTo(2);
+            // The engine kept trying to store the response; once the store was back, retries get
+            // the original, and the handler never ran a second time.
+            assertThat(whileStoring.subList(0, whileStoring.size() - 1)).allMatch(status -> status == 409 || status == 503);
+            assertThat(replay.statusCode()).isEqualTo(201);
+            assertThat(replay.body()).isEqualTo(original.body());
+            assertThat(deployment.executions.count(key)).isEqualTo(1);
         }
     }
 
