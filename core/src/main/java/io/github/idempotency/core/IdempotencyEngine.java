@@ -299,12 +299,15 @@ public final class IdempotencyEngine implements AutoCloseable {
         private final RequestView request;
         private final AtomicBoolean finished = new AtomicBoolean();
         private volatile ScheduledFuture<?> renewal;
+        /** Engine-clock millis until which the claim is known to be held (claim or last renewal + lease). */
+        private volatile long heldUntilMillis;
 
         Execution(Claim claim, IdempotencyKey key, EndpointPolicy policy, RequestView request) {
             this.claim = claim;
             this.key = key;
             this.policy = policy;
             this.request = request;
+            this.heldUntilMillis = clock.millis() + policy.lease().toMillis();
         }
 
         IdempotencyKey key() {
@@ -332,11 +335,14 @@ public final class IdempotencyEngine implements AutoCloseable {
         @Override
         public void run() {
             long start = System.nanoTime();
+            long renewedUntil = clock.millis() + policy.lease().toMillis();
             boolean ok = false;
             try {
                 boolean held = claim.renew(policy.lease());
                 ok = true;
-                if (!held) {
+                if (held) {
+                    heldUntilMillis = renewedUntil;
+                } else if (!finished.get()) { // a renewal racing completion finds the record: not a loss
                     stopRenewal();
                     log.warn("Lost the claim on {} {} while its handler runs (lease expired and taken over);"
                             + " its response will not be stored", request.method(), request.route());
@@ -363,24 +369,103 @@ public final class IdempotencyEngine implements AutoCloseable {
                 releaseClaim(Outcome.NOT_STORED);
                 return false;
             }
-            long start = System.nanoTime();
-            boolean ok = false;
+            StoredResponse storable = storable(response, policy);
             try {
-                boolean stored = claim.complete(storable(response, policy), policy.ttl());
-                ok = true;
+                boolean stored = storeResponse(storable);
                 if (!stored) {
-                    log.warn("Response of {} {} not stored: the claim was lost (lease expired and taken over)",
-                            request.method(), request.route());
                     report(request, Outcome.NOT_STORED);
                 }
                 return stored;
             } catch (RuntimeException e) {
-                log.warn("Storing the response of {} {} failed; a retry after the lease ({}) runs the handler"
-                        + " again: {}", request.method(), request.route(), policy.lease(), e.toString());
+                log.warn("Storing the response of {} {} failed; trying again until its lease runs out: {}",
+                        request.method(), request.route(), e.toString());
                 report(request, Outcome.STORE_ERROR);
+                new CompletionRetry(storable).start();
                 return false;
+            }
+        }
+
+        /**
+         * One complete call, timed.
+         *
+         * @return whether stored; {@code false} (logged) when the claim was lost
+         * @throws RuntimeException when the store fails
+         */
+        private boolean storeResponse(StoredResponse storable) {
+            long start = System.nanoTime();
+            boolean ok = false;
+            try {
+                boolean stored = claim.complete(storable, policy.ttl());
+                ok = true;
+                if (!stored) {
+                    log.warn("Response of {} {} not stored: the claim was lost (lease expired and taken over)",
+                            request.method(), request.route());
+                }
+                return stored;
             } finally {
                 timed(IdempotencyListener.StoreOperation.COMPLETE, start, ok);
+            }
+        }
+
+        /**
+         * Stores a response whose first complete failed (store unreachable), on the renewal
+         * scheduler, until it is stored, the claim is lost, or the lease the claim was last known
+         * to hold runs out. A store that comes back within the lease thus still gets the response,
+         * and a retry is replayed instead of running the handler again.
+         */
+        private final class CompletionRetry implements Runnable {
+            private final StoredResponse response;
+            private volatile ScheduledFuture<?> scheduled;
+            private volatile boolean done;
+
+            CompletionRetry(StoredResponse response) {
+                this.response = response;
+            }
+
+            void start() {
+                long every = Math.min(1000, Math.max(50, policy.lease().toMillis() / 10));
+                try {
+                    scheduled = renewalScheduler.scheduleWithFixedDelay(this, every, every, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    giveUp("the engine is closed");
+                }
+                if (done) {
+                    stop();
+                }
+            }
+
+            @Override
+            public void run() {
+                if (done) {
+                    return;
+                }
+                if (clock.millis() >= heldUntilMillis) {
+                    giveUp("its lease ran out while the store was unreachable");
+                    return;
+                }
+                try {
+                    if (storeResponse(response)) {
+                        log.info("Stored the response of {} {} on a later attempt", request.method(), request.route());
+                    }
+                    stop();
+                } catch (RuntimeException e) {
+                    log.debug("Storing the response of {} {} failed again: {}", request.method(), request.route(),
+                            e.toString());
+                }
+            }
+
+            private void giveUp(String why) {
+                stop();
+                log.warn("Gave up storing the response of {} {}: {}; a retry runs the handler again",
+                        request.method(), request.route(), why);
+            }
+
+            private void stop() {
+                done = true;
+                ScheduledFuture<?> future = scheduled;
+                if (future != null) {
+                    future.cancel(false);
+                }
             }
         }
 

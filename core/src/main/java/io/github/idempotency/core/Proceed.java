@@ -36,10 +36,12 @@ public final class Proceed implements Decision {
      * Stores the response as the key's record if the endpoint's storage policy accepts its status
      * and it fits the size limit (headers the policy excludes are dropped); otherwise releases the
      * key. Store failures are logged and counted, never thrown: the client already has its
-     * response.
+     * response. After a store failure the engine keeps trying to store the response in the
+     * background until the claim's lease runs out, so a store that comes back within the lease
+     * still replays it.
      *
      * @param response the response exactly as sent to the client
-     * @return {@code true} if the response was stored
+     * @return {@code true} if the response was stored by this call
      */
     public boolean complete(StoredResponse response) {
         return execution.complete(response);

@@ -416,19 +416,53 @@ class IdempotencyEngineTest {
             }
         }
 
-        @Test
-        void failureToStoreTheResponseIsCountedNotThrown() throws IOException {
-            IdempotencyStore completeFails = request -> {
+        private IdempotencyStore completeFailing(AtomicInteger failuresLeft) {
+            return request -> {
                 ClaimResult result = memory.claim(request);
                 if (result instanceof ClaimResult.Acquired acquired) {
-                    return new ClaimResult.Acquired(new FailingCompleteClaim(acquired.claim()));
+                    return new ClaimResult.Acquired(new FailingCompleteClaim(acquired.claim(), failuresLeft));
                 }
                 return result;
             };
-            try (IdempotencyEngine failing = engine(completeFails, StoreFailureMode.FAIL_CLOSED)) {
+        }
+
+        @Test
+        void failureToStoreTheResponseIsCountedNotThrown() throws IOException {
+            try (IdempotencyEngine failing = engine(completeFailing(new AtomicInteger(1)), StoreFailureMode.FAIL_CLOSED)) {
                 Proceed first = (Proceed) failing.decide(payment("k1"), REQUIRED);
                 assertThat(first.complete(CREATED)).isFalse();
                 assertThat(listener.outcomes).containsExactly(Outcome.NEW, Outcome.STORE_ERROR);
+                assertThat(listener.failedStoreCalls).hasValue(1);
+            }
+        }
+
+        @Test
+        void responseWhoseStoringFailedIsStoredWhenTheStoreComesBackWithinTheLease() throws IOException {
+            try (IdempotencyEngine failing = engine(completeFailing(new AtomicInteger(3)), StoreFailureMode.FAIL_CLOSED)) {
+                ((Proceed) failing.decide(payment("k1"), REQUIRED)).complete(CREATED);
+                scheduler.runPeriodicTasks(); // fails again
+                assertThat(failing.decide(payment("k1"), REQUIRED)).isInstanceOf(Decision.Reject.class);
+                clock.advance(Duration.ofSeconds(10));
+                scheduler.runPeriodicTasks(); // fails again
+                scheduler.runPeriodicTasks(); // the store is back
+
+                assertThat(failing.decide(payment("k1"), REQUIRED)).isEqualTo(new Decision.Replay(CREATED));
+                assertThat(scheduler.activeTasks()).isZero();
+            }
+        }
+
+        @Test
+        void storingIsRetriedOnlyUntilTheLeaseRunsOutThenARetryRunsTheHandler() throws IOException {
+            try (IdempotencyEngine failing = engine(completeFailing(new AtomicInteger(Integer.MAX_VALUE)),
+                    StoreFailureMode.FAIL_CLOSED)) {
+                ((Proceed) failing.decide(payment("k1"), REQUIRED)).complete(CREATED);
+                scheduler.runPeriodicTasks();
+                assertThat(scheduler.activeTasks()).isEqualTo(1);
+                clock.advance(Duration.ofSeconds(30));
+                scheduler.runPeriodicTasks();
+
+                assertThat(scheduler.activeTasks()).isZero();
+                assertThat(failing.decide(payment("k1"), REQUIRED)).isInstanceOf(Proceed.class);
             }
         }
     }
@@ -490,7 +524,8 @@ class IdempotencyEngineTest {
         }
     }
 
-    private record FailingCompleteClaim(io.github.idempotency.core.store.Claim delegate)
+    /** A claim whose first completes fail as if the store were unreachable. */
+    private record FailingCompleteClaim(io.github.idempotency.core.store.Claim delegate, AtomicInteger failuresLeft)
             implements io.github.idempotency.core.store.Claim {
         @Override
         public io.github.idempotency.core.store.EntryKey key() {
@@ -504,7 +539,10 @@ class IdempotencyEngineTest {
 
         @Override
         public boolean complete(StoredResponse response, Duration ttl) {
-            throw new IdempotencyStoreException("connection reset while storing");
+            if (failuresLeft.getAndDecrement() > 0) {
+                throw new IdempotencyStoreException("connection reset while storing");
+            }
+            return delegate.complete(response, ttl);
         }
 
         @Override

@@ -8,25 +8,39 @@ import io.github.idempotency.core.StoragePolicy;
 import io.github.idempotency.core.metrics.MicrometerIdempotencyListener;
 import io.github.idempotency.core.scope.ScopeResolver;
 import io.github.idempotency.core.store.IdempotencyStore;
+import io.github.idempotency.core.store.IdempotencyStoreException;
 import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
 import io.github.idempotency.servlet.CapturingResponse;
 import io.github.idempotency.spring.IdempotencyFilter;
 import io.github.idempotency.spring.IdempotencyHandlerInterceptor;
 import io.github.idempotency.spring.internal.CompositeIdempotencyListener;
+import io.github.idempotency.spring.internal.ScheduledPurge;
+import io.github.idempotency.store.jdbc.JdbcDialect;
+import io.github.idempotency.store.jdbc.JdbcIdempotencyStore;
+import io.github.idempotency.store.jdbc.TimeSource;
+import io.github.idempotency.store.redis.RedisIdempotencyStore;
+import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletListenerRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -39,19 +53,35 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  *
  * <p>Store types: each value of {@code idempotency.store.type} has its own nested configuration,
  * active for that value and only when no {@link IdempotencyStore} bean exists; a new store type
- * adds a value to {@link IdempotencyProperties.StoreType} and a configuration here.
+ * adds a value to {@link IdempotencyProperties.StoreType} and a configuration here. The store modules
+ * are optional dependencies: a store type whose module (or, for {@code jdbc}, whose
+ * {@link DataSource}) is missing fails startup with an {@link IllegalStateException} naming what to
+ * add. Stores that open connections of their own are closed with the context.
  *
  * <p>Works on Spring Boot 3.5 and 4.0; auto-configurations that moved between them are named by
  * class name.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
-        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({HandlerInterceptor.class, CapturingResponse.class})
 @ConditionalOnProperty(prefix = "idempotency", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(IdempotencyProperties.class)
-public class IdempotencyAutoConfiguration {
+public class IdempotencyAutoConfiguration implements BeanClassLoaderAware {
+
+    private static final String REDIS_STORE = "io.github.idempotency.store.redis.RedisIdempotencyStore";
+    private static final String LETTUCE = "io.lettuce.core.RedisClient";
+    private static final String JDBC_STORE = "io.github.idempotency.store.jdbc.JdbcIdempotencyStore";
+
+    private ClassLoader classLoader = IdempotencyAutoConfiguration.class.getClassLoader();
+
+    @Override
+    public void setBeanClassLoader(ClassLoader classLoader) {
+        this.classLoader = classLoader;
+    }
 
     /**
      * @param properties the bound properties
@@ -98,16 +128,20 @@ public class IdempotencyAutoConfiguration {
     }
 
     /**
-     * @param store where entries live
+     * @param stores the {@link IdempotencyStore} bean: the application's, or the configured type's
      * @param properties the bound properties
      * @param scopeResolver the scope of keys
      * @param listeners every {@link IdempotencyListener} bean, called in order
      * @return the engine; closed with the context
+     * @throws IllegalStateException if there is no store, saying what the configured store type misses
      */
     @Bean
     @ConditionalOnMissingBean
-    public IdempotencyEngine idempotencyEngine(IdempotencyStore store, IdempotencyProperties properties,
+    public IdempotencyEngine idempotencyEngine(ObjectProvider<IdempotencyStore> stores, IdempotencyProperties properties,
             ScopeResolver scopeResolver, ObjectProvider<IdempotencyListener> listeners) {
+        IdempotencyStore store = stores.getIfAvailable(() -> {
+            throw noStore(properties.getStore().getType());
+        });
         return IdempotencyEngine.builder(store)
                 .keyHeader(properties.getHeaderName())
                 .scopeResolver(scopeResolver)
@@ -190,6 +224,77 @@ public class IdempotencyAutoConfiguration {
         }
     }
 
+    /**
+     * {@code idempotency.store.type=redis}: a Redis store with a connection of its own to
+     * {@code idempotency.store.redis.url}, opened at startup and closed with the context.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {REDIS_STORE, LETTUCE})
+    @ConditionalOnProperty(prefix = "idempotency.store", name = "type", havingValue = "redis")
+    static class RedisStoreConfiguration {
+
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean(IdempotencyStore.class)
+        RedisIdempotencyStore idempotencyStore(IdempotencyProperties properties) {
+            IdempotencyProperties.Redis redis = properties.getStore().getRedis();
+            RedisIdempotencyStore.Builder builder;
+            try {
+                builder = RedisIdempotencyStore.builder(RedisURI.create(redis.getUrl()))
+                        .keyPrefix(redis.getKeyPrefix())
+                        .commandTimeout(redis.getCommandTimeout());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("Invalid idempotency.store.redis.* properties: " + e.getMessage(), e);
+            }
+            try {
+                return builder.build();
+            } catch (IdempotencyStoreException e) {
+                throw new IllegalStateException("idempotency.store.type is redis, but the server at"
+                        + " idempotency.store.redis.url cannot be reached: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * {@code idempotency.store.type=jdbc}: a JDBC store on the application's {@link DataSource},
+     * and, when {@code idempotency.store.jdbc.purge.enabled}, a schedule deleting its expired rows.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = JDBC_STORE)
+    @ConditionalOnProperty(prefix = "idempotency.store", name = "type", havingValue = "jdbc")
+    @ConditionalOnSingleCandidate(DataSource.class)
+    static class JdbcStoreConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(IdempotencyStore.class)
+        JdbcIdempotencyStore idempotencyStore(DataSource dataSource, IdempotencyProperties properties) {
+            IdempotencyProperties.Jdbc jdbc = properties.getStore().getJdbc();
+            JdbcIdempotencyStore.Builder builder = JdbcIdempotencyStore.builder(dataSource)
+                    .timeSource(TimeSource.valueOf(jdbc.getTimeSource().name()))
+                    .createTableIfMissing(jdbc.getInitializeSchema() == IdempotencyProperties.SchemaInitialization.ALWAYS);
+            try {
+                builder.tableName(jdbc.getTableName());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("Invalid idempotency.store.jdbc.table-name: " + e.getMessage(), e);
+            }
+            if (jdbc.getDialect() != IdempotencyProperties.JdbcDialectName.AUTO) {
+                builder.dialect(JdbcDialect.valueOf(jdbc.getDialect().name()));
+            }
+            return builder.build();
+        }
+
+        @Bean(initMethod = "start", destroyMethod = "close")
+        @ConditionalOnBean(JdbcIdempotencyStore.class)
+        @ConditionalOnProperty(prefix = "idempotency.store.jdbc.purge", name = "enabled", havingValue = "true")
+        ScheduledPurge idempotencyPurge(JdbcIdempotencyStore store, IdempotencyProperties properties) {
+            IdempotencyProperties.Purge purge = properties.getStore().getJdbc().getPurge();
+            try {
+                return new ScheduledPurge(store::purgeExpired, purge.getBatchSize(), purge.getInterval());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("Invalid idempotency.store.jdbc.purge.* properties: " + e.getMessage(), e);
+            }
+        }
+    }
+
     /** Publishes decisions and store latencies when the application has a {@link MeterRegistry}. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(MeterRegistry.class)
@@ -201,5 +306,34 @@ public class IdempotencyAutoConfiguration {
         MicrometerIdempotencyListener micrometerIdempotencyListener(MeterRegistry registry) {
             return new MicrometerIdempotencyListener(registry);
         }
+    }
+
+    /** Why the configured store type has no store: the dependency or bean the application must add. */
+    private IllegalStateException noStore(IdempotencyProperties.StoreType type) {
+        String prefix = "idempotency.store.type is " + type.name().toLowerCase(Locale.ROOT) + ", but ";
+        String orOwnStore = "; or define an IdempotencyStore bean";
+        return switch (type) {
+            case REDIS -> {
+                List<String> missing = new ArrayList<>();
+                if (!ClassUtils.isPresent(REDIS_STORE, classLoader)) {
+                    missing.add("io.github.idempotency:idempotency-store-redis");
+                }
+                if (!ClassUtils.isPresent(LETTUCE, classLoader)) {
+                    missing.add("io.lettuce:lettuce-core");
+                }
+                yield new IllegalStateException(prefix + "the Redis store is not on the class path: add the "
+                        + (missing.size() == 1 ? "dependency " : "dependencies ") + String.join(" and ", missing)
+                        + orOwnStore);
+            }
+            case JDBC -> ClassUtils.isPresent(JDBC_STORE, classLoader)
+                    ? new IllegalStateException(prefix + "the application has no DataSource bean (or several, none of"
+                            + " them @Primary): add spring-boot-starter-jdbc and set spring.datasource.url, or define a"
+                            + " DataSource bean" + orOwnStore)
+                    : new IllegalStateException(prefix + "the JDBC store is not on the class path: add the dependency"
+                            + " io.github.idempotency:idempotency-store-jdbc" + orOwnStore);
+            // Bound as the default, memory, yet not matched by the in-memory configuration: an empty value.
+            case MEMORY -> new IllegalStateException("idempotency.store.type is empty: set it to memory, redis or jdbc"
+                    + orOwnStore);
+        };
     }
 }

@@ -207,7 +207,47 @@ public class IdempotencyProperties {
     /** The values of {@code idempotency.store.type}; each further store module adds its value. */
     public enum StoreType {
         /** The in-memory store: one JVM, entries lost on restart. */
-        MEMORY
+        MEMORY,
+        /**
+         * Redis, at {@code idempotency.store.redis.url}, through a connection of the store's own; needs
+         * {@code idempotency-store-redis} and Lettuce on the class path.
+         */
+        REDIS,
+        /**
+         * A table in the application's database, through its {@code DataSource} bean (PostgreSQL,
+         * MySQL, MariaDB or H2); needs {@code idempotency-store-jdbc} on the class path.
+         */
+        JDBC
+    }
+
+    /** The values of {@code idempotency.store.jdbc.dialect}. */
+    public enum JdbcDialectName {
+        /** Detected from the database's product name and version at startup (one connection). */
+        AUTO,
+        /** PostgreSQL 9.5 or later. */
+        POSTGRESQL,
+        /** MariaDB 10.5 or later. */
+        MARIADB,
+        /** MySQL 8, or MariaDB before 10.5. */
+        MYSQL,
+        /** H2 2.x. */
+        H2
+    }
+
+    /** The values of {@code idempotency.store.jdbc.time-source}. */
+    public enum JdbcTimeSource {
+        /** The application's clock; application servers must keep their clocks in sync. */
+        CLOCK,
+        /** The database server's clock, read by every statement; one clock for all application servers. */
+        DATABASE
+    }
+
+    /** The values of {@code idempotency.store.jdbc.initialize-schema}. */
+    public enum SchemaInitialization {
+        /** Never create anything: the table comes from the application's migrations. */
+        NEVER,
+        /** Create the table and its index at startup when they do not exist. */
+        ALWAYS
     }
 
     /** {@code idempotency.concurrency.*}. */
@@ -248,6 +288,12 @@ public class IdempotencyProperties {
         /** {@code idempotency.store.memory.*}. */
         private final Memory memory = new Memory();
 
+        /** {@code idempotency.store.redis.*}. */
+        private final Redis redis = new Redis();
+
+        /** {@code idempotency.store.jdbc.*}. */
+        private final Jdbc jdbc = new Jdbc();
+
         public StoreType getType() {
             return type;
         }
@@ -258,6 +304,14 @@ public class IdempotencyProperties {
 
         public Memory getMemory() {
             return memory;
+        }
+
+        public Redis getRedis() {
+            return redis;
+        }
+
+        public Jdbc getJdbc() {
+            return jdbc;
         }
     }
 
@@ -276,6 +330,161 @@ public class IdempotencyProperties {
 
         public void setMaximumSize(DataSize maximumSize) {
             this.maximumSize = maximumSize;
+        }
+    }
+
+    /** {@code idempotency.store.redis.*}, used when the store type is redis. */
+    public static class Redis {
+
+        /**
+         * Redis server the store connects to, as a Redis URI: redis://host:port/database,
+         * rediss:// for TLS, credentials as redis://user:password@host, or
+         * redis-sentinel://host:port,host:port#master for Sentinel. The store opens one
+         * connection of its own at startup and closes it with the application context.
+         */
+        private String url = "redis://localhost:6379";
+
+        /**
+         * Put before every Redis key the store writes; give each application sharing a Redis
+         * database its own. Must not contain braces.
+         */
+        private String keyPrefix = "idempotency:";
+
+        /**
+         * How long each Redis command waits for its reply; then the request gets 503 (or runs
+         * without idempotency when failing open).
+         */
+        private Duration commandTimeout = Duration.ofSeconds(2);
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        public String getKeyPrefix() {
+            return keyPrefix;
+        }
+
+        public void setKeyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+        }
+
+        public Duration getCommandTimeout() {
+            return commandTimeout;
+        }
+
+        public void setCommandTimeout(Duration commandTimeout) {
+            this.commandTimeout = commandTimeout;
+        }
+    }
+
+    /** {@code idempotency.store.jdbc.*}, used when the store type is jdbc. */
+    public static class Jdbc {
+
+        /**
+         * Table holding the entries: 1 to 48 letters, digits and underscores, not starting with a
+         * digit. Unquoted, so the database folds its case.
+         */
+        private String tableName = "idempotency_entries";
+
+        /**
+         * SQL dialect of the database. auto detects it at startup, which opens a connection; name
+         * the dialect to start without reaching the database.
+         */
+        private JdbcDialectName dialect = JdbcDialectName.AUTO;
+
+        /** Where the current time for leases and expiry comes from. */
+        private JdbcTimeSource timeSource = JdbcTimeSource.CLOCK;
+
+        /**
+         * Whether the table and its index are created at startup when missing (always), or left to
+         * the application's migrations (never).
+         */
+        private SchemaInitialization initializeSchema = SchemaInitialization.NEVER;
+
+        /** {@code idempotency.store.jdbc.purge.*}. */
+        private final Purge purge = new Purge();
+
+        public String getTableName() {
+            return tableName;
+        }
+
+        public void setTableName(String tableName) {
+            this.tableName = tableName;
+        }
+
+        public JdbcDialectName getDialect() {
+            return dialect;
+        }
+
+        public void setDialect(JdbcDialectName dialect) {
+            this.dialect = dialect;
+        }
+
+        public JdbcTimeSource getTimeSource() {
+            return timeSource;
+        }
+
+        public void setTimeSource(JdbcTimeSource timeSource) {
+            this.timeSource = timeSource;
+        }
+
+        public SchemaInitialization getInitializeSchema() {
+            return initializeSchema;
+        }
+
+        public void setInitializeSchema(SchemaInitialization initializeSchema) {
+            this.initializeSchema = initializeSchema;
+        }
+
+        public Purge getPurge() {
+            return purge;
+        }
+    }
+
+    /** {@code idempotency.store.jdbc.purge.*}: deleting expired rows on a schedule. */
+    public static class Purge {
+
+        /**
+         * Whether expired rows are deleted on a schedule, by one background thread of this
+         * application. Correctness never depends on it; it only keeps the table small.
+         */
+        private boolean enabled = false;
+
+        /** Time from the end of one purge run to the start of the next. */
+        private Duration interval = Duration.ofMinutes(1);
+
+        /**
+         * Most rows one DELETE statement removes. A run repeats the statement while it removes a
+         * full batch, at most 10 times.
+         */
+        private int batchSize = 5000;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getInterval() {
+            return interval;
+        }
+
+        public void setInterval(Duration interval) {
+            this.interval = interval;
+        }
+
+        public int getBatchSize() {
+            return batchSize;
+        }
+
+        public void setBatchSize(int batchSize) {
+            this.batchSize = batchSize;
         }
     }
 }

@@ -34,7 +34,7 @@ public abstract class ProtocolChecks {
     int port;
 
     @Autowired
-    Executions executions;
+    protected Executions executions;
 
     @Autowired
     Gate gate;
@@ -223,7 +223,7 @@ public abstract class ProtocolChecks {
                 .satisfies(timer -> assertThat(timer.count()).isPositive());
     }
 
-    private HttpRequest.Builder post(String path, String user, String body) {
+    protected HttpRequest.Builder post(String path, String user, String body) {
         String credentials = user + ":" + user + "-pass";
         return HttpRequest.newBuilder(uri(path))
                 .header("Authorization", "Basic "
@@ -236,15 +236,15 @@ public abstract class ProtocolChecks {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
-    private HttpResponse<byte[]> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    protected HttpResponse<byte[]> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    private static String order(String item, int quantity) {
+    protected static String order(String item, int quantity) {
         return "{\"item\":\"" + item + "\",\"quantity\":" + quantity + "}";
     }
 
-    private static String unique(String prefix) {
+    protected static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID();
     }
 

@@ -12,7 +12,9 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * The demo payments API: {@code POST /payments} guarded by {@code @Idempotent}, HTTP Basic users
- * {@code alice} and {@code bob}, the in-memory idempotency store.
+ * {@code alice} and {@code bob}. The idempotency store is chosen by environment variables
+ * ({@code IDEMPOTENCY_STORE}: {@code memory}, {@code redis}, {@code postgresql} or {@code jdbc}), mapped
+ * to properties in {@code application.properties}.
  */
 @SpringBootApplication
 public class PaymentsApplication {

@@ -13,20 +13,30 @@ import java.util.Locale;
  *
  * <p>An entry is a hash. A claim has the fields {@code state} = {@code claim}, {@code fingerprint}
  * and {@code token} (the fencing token in decimal); a record has {@code state} = {@code record},
- * {@code fingerprint} and {@code response} (the encoded stored response). The key's own expiry is
- * the lease of a claim and the time to live of a record, so an expired claim or record is simply
- * absent.
+ * {@code fingerprint}, {@code response} (the encoded stored response) and the {@code token} of the
+ * claim it completed. The key's own expiry is the lease of a claim and the time to live of a
+ * record, so an expired claim or record is simply absent.
+ *
+ * <p>Running a script a second time with the same arguments gives the same answer as the first
+ * run: Lettuce, by default, sends again after a reconnect every command whose reply the broken
+ * connection lost, although Redis may have run it already. A claim run again finds its own token
+ * and is still acquired (not reported in flight, which would block the key for a lease with no one
+ * holding it); a complete run again finds the response its first run stored and reports it stored.
  */
 enum EntryScript {
 
     /**
      * ARGV: fingerprint, fencing token, lease in milliseconds. Replies {@code {0}} when it created
-     * the claim, {@code {1, fingerprint, pttl}} for a live claim and
+     * the claim (or finds the claim with this very token, created by an earlier run of the same
+     * command), {@code {1, fingerprint, pttl}} for another live claim and
      * {@code {2, fingerprint, pttl, response}} for a record.
      */
     CLAIM(ScriptOutputType.MULTI, """
-            local entry = redis.call('HMGET', KEYS[1], 'state', 'fingerprint', 'response')
+            local entry = redis.call('HMGET', KEYS[1], 'state', 'fingerprint', 'response', 'token')
             if entry[1] == 'claim' then
+              if entry[4] == ARGV[2] then
+                return {0}
+              end
               return {1, entry[2], redis.call('PTTL', KEYS[1])}
             elseif entry[1] == 'record' then
               return {2, entry[2], redis.call('PTTL', KEYS[1]), entry[3]}
@@ -38,12 +48,27 @@ enum EntryScript {
             return {0}
             """),
 
-    /** ARGV: fencing token, encoded response, time to live in milliseconds. Replies 1 or 0. */
-    COMPLETE(ScriptOutputType.INTEGER, ifHeld("""
+    /**
+     * ARGV: fencing token, encoded response, time to live in milliseconds. Replies 1 when it stored
+     * the response, or finds this very response stored by an earlier run with the same token;
+     * else 0 (a different response never replaces a record).
+     */
+    COMPLETE(ScriptOutputType.INTEGER, """
+            local entry = redis.call('HMGET', KEYS[1], 'state', 'token', 'response')
+            if entry[2] ~= ARGV[1] then
+              return 0
+            elseif entry[1] == 'record' then
+              if entry[3] == ARGV[2] then
+                return 1
+              end
+              return 0
+            elseif entry[1] ~= 'claim' then
+              return 0
+            end
             redis.call('HSET', KEYS[1], 'state', 'record', 'response', ARGV[2])
-            redis.call('HDEL', KEYS[1], 'token')
             redis.call('PEXPIRE', KEYS[1], ARGV[3])
-            """)),
+            return 1
+            """),
 
     /** ARGV: fencing token. Replies 1 or 0. */
     RELEASE(ScriptOutputType.INTEGER, ifHeld("""
@@ -66,7 +91,7 @@ enum EntryScript {
     }
 
     /**
-     * Wraps {@code action} in the fencing check shared by complete, release and renew: the action
+     * Wraps {@code action} in the fencing check shared by release and renew: the action
      * runs, and the script replies 1, only while the entry is a claim whose token equals ARGV[1];
      * otherwise nothing changes and the script replies 0.
      */

@@ -133,6 +133,39 @@ final class LocalRedisCluster implements AutoCloseable {
                 || !output.contains("[OK] All 16384 slots covered")) {
             throw new IllegalStateException("redis-cli could not create the cluster:\n" + output);
         }
+        awaitClusterStateOk();
+    }
+
+    /**
+     * Waits until every node reports {@code cluster_state:ok}: the slots are assigned when
+     * {@code redis-cli --cluster create} returns, but the nodes learn it from each other by gossip
+     * a moment later, and answer {@code CLUSTERDOWN} until then. Polls the external processes, the
+     * only way to observe it, within a bound.
+     */
+    private void awaitClusterStateOk() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
+        for (int port : ports) {
+            String info = clusterInfo(port);
+            while (!info.contains("cluster_state:ok")) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("node 127.0.0.1:" + port + " did not reach cluster_state:ok within "
+                            + START_TIMEOUT_SECONDS + " s:\n" + info);
+                }
+                Thread.sleep(50);
+                info = clusterInfo(port);
+            }
+        }
+    }
+
+    private static String clusterInfo(int port) throws IOException, InterruptedException {
+        Process info = new ProcessBuilder("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port),
+                "cluster", "info").redirectErrorStream(true).start();
+        try (BufferedReader lines = new BufferedReader(
+                new InputStreamReader(info.getInputStream(), StandardCharsets.UTF_8))) {
+            String output = lines.lines().collect(Collectors.joining("\n"));
+            info.waitFor(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return output;
+        }
     }
 
     private static int freePort() throws IOException {

@@ -117,7 +117,7 @@ class RedisIdempotencyStoreBehaviourTest {
         assertThat(acquire(key, fingerprint).complete(response, TTL)).isTrue();
 
         String redisKey = store.redisKey(key);
-        assertThat(fields(redisKey)).containsOnlyKeys("state", "fingerprint", "response");
+        assertThat(fields(redisKey)).containsOnlyKeys("state", "fingerprint", "response", "token");
         assertThat(field(redisKey, "state")).asString(StandardCharsets.UTF_8).isEqualTo("record");
         assertThat(field(redisKey, "response")).isEqualTo(StoredResponseCodec.encode(response));
         assertThat(redis().pttl(bytes(redisKey))).isBetween(TTL.toMillis() - 5_000, TTL.toMillis());
@@ -127,6 +127,58 @@ class RedisIdempotencyStoreBehaviourTest {
                     assertThat(completed.response()).isEqualTo(response);
                     assertThat(completed.expiresAt()).isBetween(NOW.plus(TTL).minusSeconds(5), NOW.plus(TTL));
                 });
+    }
+
+    /**
+     * Regression: Lettuce sends a command again after a reconnect when the broken connection lost
+     * its reply, so Redis may run a claim twice. The second run used to report the caller's own
+     * claim as in flight: the client got 409 and the key stayed blocked for a lease.
+     */
+    @Test
+    void aClaimRunAgainWithItsOwnTokenIsStillAcquired() {
+        EntryKey key = newKey();
+        Fingerprint fingerprint = newFingerprint();
+        Claim claim = acquire(key, fingerprint);
+
+        Object again = runAgain(EntryScript.CLAIM, key, fingerprint.bytes(), bytes(Long.toString(claim.fencingToken())),
+                bytes(Long.toString(LEASE.toMillis())));
+
+        assertThat(again).isEqualTo(List.of(0L));
+        assertThat(store.claim(new ClaimRequest(key, fingerprint, LEASE))).isInstanceOf(ClaimResult.InFlight.class);
+        assertThat(claim.complete(new StoredResponse(201, List.of(), new byte[0]), TTL)).isTrue();
+    }
+
+    /** Regression: a complete run twice used to report the response it had stored as not stored. */
+    @Test
+    void aCompleteRunAgainAfterItsFirstRunStoredTheResponseReportsItStored() {
+        EntryKey key = newKey();
+        Claim claim = acquire(key, newFingerprint());
+        StoredResponse response = new StoredResponse(201, List.of(), bytes("first"));
+        assertThat(claim.complete(response, TTL)).isTrue();
+
+        Object again = runAgain(EntryScript.COMPLETE, key, bytes(Long.toString(claim.fencingToken())),
+                StoredResponseCodec.encode(new StoredResponse(201, List.of(), bytes("first"))),
+                bytes(Long.toString(TTL.toMillis())));
+
+        assertThat(again).isEqualTo(1L);
+        assertThat(field(store.redisKey(key), "response")).isEqualTo(StoredResponseCodec.encode(response));
+        assertThat(claim.release()).isFalse();
+        assertThat(claim.renew(LEASE)).isFalse();
+    }
+
+    @Test
+    void aCompleteWithAnotherTokenLeavesTheRecordAlone() {
+        EntryKey key = newKey();
+        Claim claim = acquire(key, newFingerprint());
+        assertThat(claim.complete(new StoredResponse(201, List.of(), bytes("first")), TTL)).isTrue();
+
+        Object other = runAgain(EntryScript.COMPLETE, key, bytes(Long.toString(claim.fencingToken() + 1)),
+                StoredResponseCodec.encode(new StoredResponse(500, List.of(), bytes("other"))),
+                bytes(Long.toString(TTL.toMillis())));
+
+        assertThat(other).isEqualTo(0L);
+        assertThat(field(store.redisKey(key), "response"))
+                .isEqualTo(StoredResponseCodec.encode(new StoredResponse(201, List.of(), bytes("first"))));
     }
 
     @Test
@@ -238,6 +290,11 @@ class RedisIdempotencyStoreBehaviourTest {
         byte[] digest = new byte[32];
         ThreadLocalRandom.current().nextBytes(digest);
         return Fingerprint.of(digest);
+    }
+
+    /** Runs {@code script} on the entry of {@code key} as a client resending a command would. */
+    private static Object runAgain(EntryScript script, EntryKey key, byte[]... args) {
+        return redis().eval(script.source(), script.output(), new byte[][] {bytes(store.redisKey(key))}, args);
     }
 
     private static RedisCommands<byte[], byte[]> redis() {
