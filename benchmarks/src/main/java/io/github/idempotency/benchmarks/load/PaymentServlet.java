@@ -9,8 +9,6 @@ import java.util.concurrent.atomic.AtomicLong;
 /** The endpoint under load: {@code POST} answers {@code 201} with the request's JSON echoed back. */
 final class PaymentServlet extends HttpServlet {
 
-    private static final long serialVersionUID = 1L;
-
     private final AtomicLong lastId = new AtomicLong();
 
     @Override

@@ -2,6 +2,7 @@ package io.github.idempotency.benchmarks.load;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.idempotency.benchmarks.load.spring.SpringPayments;
 import io.github.idempotency.core.EndpointPolicy;
 import io.github.idempotency.core.IdempotencyEngine;
 import io.github.idempotency.core.store.IdempotencyStore;
@@ -17,16 +18,16 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import io.github.idempotency.benchmarks.load.spring.SpringPayments;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 
 /**
  * The server under load: the payments endpoint on embedded Jetty, bare or behind the servlet
- * filter on one of the stores, or the same endpoint in Spring Boot with or without the interceptor. The networked stores are
- * found where the environment variables {@code REDIS_URL} (default {@code redis://127.0.0.1:6379})
- * and {@code JDBC_URL} (default {@code jdbc:postgresql://127.0.0.1:5432/test}, user
- * {@code JDBC_USER}, default {@code postgres}, password {@code JDBC_PASSWORD}, default none) say.
+ * filter on one of the stores, or the same endpoint in Spring Boot with or without the
+ * interceptor. The networked stores are found where the environment variables say:
+ * {@code REDIS_URL} (default {@code redis://127.0.0.1:6379}), {@code JDBC_URL} (default
+ * {@code jdbc:postgresql://127.0.0.1:5432/test}), {@code JDBC_USER} (default {@code postgres}) and
+ * {@code JDBC_PASSWORD} (default none).
  */
 enum ServerSetup {
 
