@@ -24,6 +24,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -59,6 +61,9 @@ public final class IdempotencyEngine implements AutoCloseable {
     private static final Decision.PassThrough STORE_DOWN =
             new Decision.PassThrough(Decision.PassThrough.Reason.STORE_UNAVAILABLE);
 
+    /** How often the renewal task looks for claims due for renewal. */
+    private static final long RENEWAL_TICK_MILLIS = 100;
+
     /** First and longest pause between two looks at an in-flight entry while waiting for it. */
     private static final long FIRST_POLL_MILLIS = 5;
     private static final long MAX_POLL_MILLIS = 250;
@@ -74,6 +79,9 @@ public final class IdempotencyEngine implements AutoCloseable {
     private final ScheduledExecutorService renewalScheduler;
     private final boolean ownsScheduler;
     private final EnumMap<ProblemType, URI> problemTypes = new EnumMap<>(ProblemType.class);
+    /** The executions whose handler runs, renewed by one periodic task (not one task per request). */
+    private final Set<Execution> running = ConcurrentHashMap.newKeySet();
+    private final ScheduledFuture<?> renewalTick;
 
     private IdempotencyEngine(Builder b) {
         store = b.store;
@@ -88,6 +96,18 @@ public final class IdempotencyEngine implements AutoCloseable {
         renewalScheduler = ownsScheduler ? defaultScheduler() : b.renewalScheduler;
         for (ProblemType type : ProblemType.values()) {
             problemTypes.put(type, b.problemBase.resolve(type.slug()));
+        }
+        renewalTick = renewalScheduler.scheduleWithFixedDelay(this::renewDue, RENEWAL_TICK_MILLIS,
+                RENEWAL_TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Renews every running claim whose renewal is due; runs on the renewal scheduler. */
+    private void renewDue() {
+        long now = clock.millis();
+        for (Execution execution : running) {
+            if (now >= execution.renewAtMillis) {
+                execution.run();
+            }
         }
     }
 
@@ -195,6 +215,7 @@ public final class IdempotencyEngine implements AutoCloseable {
     /** Stops lease renewal (renewal for running handlers ends; their claims expire by lease). */
     @Override
     public void close() {
+        renewalTick.cancel(false);
         if (ownsScheduler) {
             renewalScheduler.shutdownNow();
         }
@@ -298,7 +319,8 @@ public final class IdempotencyEngine implements AutoCloseable {
         private final EndpointPolicy policy;
         private final RequestView request;
         private final AtomicBoolean finished = new AtomicBoolean();
-        private volatile ScheduledFuture<?> renewal;
+        /** Engine-clock millis at which the lease is next renewed. */
+        private volatile long renewAtMillis;
         /** Engine-clock millis until which the claim is known to be held (claim or last renewal + lease). */
         private volatile long heldUntilMillis;
 
@@ -307,7 +329,13 @@ public final class IdempotencyEngine implements AutoCloseable {
             this.key = key;
             this.policy = policy;
             this.request = request;
-            this.heldUntilMillis = clock.millis() + policy.lease().toMillis();
+            long now = clock.millis();
+            this.heldUntilMillis = now + policy.lease().toMillis();
+            this.renewAtMillis = now + renewalInterval();
+        }
+
+        private long renewalInterval() {
+            return Math.max(1, policy.lease().toMillis() / 3);
         }
 
         IdempotencyKey key() {
@@ -319,35 +347,31 @@ public final class IdempotencyEngine implements AutoCloseable {
         }
 
         void startRenewal() {
-            long every = Math.max(1, policy.lease().toMillis() / 3);
-            try {
-                renewal = renewalScheduler.scheduleWithFixedDelay(this, every, every, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                log.warn("Lease renewal is not available (engine closed); the claim on {} {} lasts {} at most",
-                        request.method(), request.route(), policy.lease());
-            }
+            running.add(this);
             if (finished.get()) {
                 stopRenewal();
             }
         }
 
-        /** Renews the lease; runs on the renewal scheduler every third of the lease. */
+        /** Renews the lease; run by the renewal task every third of the lease. */
         @Override
         public void run() {
             long start = System.nanoTime();
-            long renewedUntil = clock.millis() + policy.lease().toMillis();
+            long now = clock.millis();
             boolean ok = false;
             try {
                 boolean held = claim.renew(policy.lease());
                 ok = true;
                 if (held) {
-                    heldUntilMillis = renewedUntil;
+                    heldUntilMillis = now + policy.lease().toMillis();
+                    renewAtMillis = now + renewalInterval();
                 } else if (!finished.get()) { // a renewal racing completion finds the record: not a loss
                     stopRenewal();
                     log.warn("Lost the claim on {} {} while its handler runs (lease expired and taken over);"
                             + " its response will not be stored", request.method(), request.route());
                 }
             } catch (RuntimeException e) {
+                renewAtMillis = now + Math.max(1, policy.lease().toMillis() / 10);
                 log.warn("Renewing the lease on {} {} failed, will try again: {}",
                         request.method(), request.route(), e.toString());
             } finally {
@@ -484,10 +508,7 @@ public final class IdempotencyEngine implements AutoCloseable {
         }
 
         private void stopRenewal() {
-            ScheduledFuture<?> scheduled = renewal;
-            if (scheduled != null) {
-                scheduled.cancel(false);
-            }
+            running.remove(this);
         }
 
         private void releaseClaim(Outcome why) {

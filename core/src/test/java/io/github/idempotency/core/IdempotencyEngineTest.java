@@ -307,14 +307,17 @@ class IdempotencyEngineTest {
         @Test
         void leaseIsRenewedEveryThirdOfTheLeaseWhileTheHandlerRuns() throws IOException {
             Proceed slow = proceed(payment("k1"), REQUIRED);
-            assertThat(scheduler.lastDelayMillis()).isEqualTo(10_000);
+            clock.advance(Duration.ofSeconds(9));
+            scheduler.runPeriodicTasks();
+            assertThat(listener.renewals).as("not due before a third of the lease").hasValue(0);
+            clock.advance(Duration.ofSeconds(1));
             for (int i = 0; i < 9; i++) { // 90 s: three times the 30 s lease
-                clock.advance(Duration.ofSeconds(10));
                 scheduler.runPeriodicTasks();
                 assertThat(rejected(payment("k1"), REQUIRED).status()).isEqualTo(409);
+                clock.advance(Duration.ofSeconds(10));
             }
+            assertThat(listener.renewals).hasValue(9);
             assertThat(slow.complete(CREATED)).isTrue();
-            assertThat(scheduler.activeTasks()).isZero();
             assertThat(replayed(payment("k1"), REQUIRED)).isEqualTo(CREATED);
         }
 
@@ -322,7 +325,9 @@ class IdempotencyEngineTest {
         void renewalStopsWhenTheRequestFinishes() throws IOException {
             proceed(payment("k1"), REQUIRED).release(Outcome.NOT_STORED);
             proceed(payment("k2"), REQUIRED).complete(CREATED);
-            assertThat(scheduler.activeTasks()).isZero();
+            clock.advance(Duration.ofSeconds(20));
+            scheduler.runPeriodicTasks();
+            assertThat(listener.renewals).hasValue(0);
         }
     }
 
@@ -447,7 +452,7 @@ class IdempotencyEngineTest {
                 scheduler.runPeriodicTasks(); // the store is back
 
                 assertThat(failing.decide(payment("k1"), REQUIRED)).isEqualTo(new Decision.Replay(CREATED));
-                assertThat(scheduler.activeTasks()).isZero();
+                assertThat(scheduler.activeTasks()).as("only the engines' renewal tasks").isEqualTo(2);
             }
         }
 
@@ -457,11 +462,11 @@ class IdempotencyEngineTest {
                     StoreFailureMode.FAIL_CLOSED)) {
                 ((Proceed) failing.decide(payment("k1"), REQUIRED)).complete(CREATED);
                 scheduler.runPeriodicTasks();
-                assertThat(scheduler.activeTasks()).isEqualTo(1);
+                assertThat(scheduler.activeTasks()).as("the engines' renewal tasks and the retry").isEqualTo(3);
                 clock.advance(Duration.ofSeconds(30));
                 scheduler.runPeriodicTasks();
 
-                assertThat(scheduler.activeTasks()).isZero();
+                assertThat(scheduler.activeTasks()).as("only the engines' renewal tasks").isEqualTo(2);
                 assertThat(failing.decide(payment("k1"), REQUIRED)).isInstanceOf(Proceed.class);
             }
         }
@@ -510,6 +515,7 @@ class IdempotencyEngineTest {
     private static final class RecordingListener implements IdempotencyListener {
         final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
         final AtomicInteger failedStoreCalls = new AtomicInteger();
+        final AtomicInteger renewals = new AtomicInteger();
 
         @Override
         public void onOutcome(Outcome outcome, RequestView request) {
@@ -520,6 +526,8 @@ class IdempotencyEngineTest {
         public void onStoreCall(StoreOperation operation, long nanos, boolean succeeded) {
             if (!succeeded) {
                 failedStoreCalls.incrementAndGet();
+            } else if (operation == StoreOperation.RENEW) {
+                renewals.incrementAndGet();
             }
         }
     }

@@ -36,11 +36,6 @@ final class ManualScheduler extends ScheduledThreadPoolExecutor {
         return tasks.stream().filter(t -> !t.isCancelled()).count();
     }
 
-    /** @return the delay of the most recently scheduled task, in milliseconds */
-    long lastDelayMillis() {
-        return tasks.get(tasks.size() - 1).delayMillis;
-    }
-
     private static final class Task implements ScheduledFuture<Object> {
         private final Runnable command;
         private final long delayMillis;

@@ -115,13 +115,22 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
         ServletInputStream in = getRequest().getInputStream();
         while (true) {
             if (count == data.length) {
-                if (count >= limit) {
-                    if (in.read() != -1) {
-                        throw new BodyTooLargeException(maxBytes);
-                    }
+                // Full: at the limit or at the declared length, one byte tells whether the body
+                // ends here, without growing the buffer for nothing.
+                int next = count >= limit || count == declared ? in.read() : 0;
+                if (next == -1) {
                     break;
                 }
+                if (count >= limit) {
+                    throw new BodyTooLargeException(maxBytes);
+                }
                 data = Arrays.copyOf(data, (int) Math.min(limit, Math.max(INITIAL_CAPACITY, 2L * data.length)));
+                if (count == declared) { // more than declared: keep the probed byte
+                    data[count] = (byte) next;
+                    sink.update(data, count, 1);
+                    count++;
+                    continue;
+                }
             }
             int n = in.read(data, count, data.length - count);
             if (n < 0) {
