@@ -2,6 +2,7 @@ package io.github.idempotency.core.store;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -198,6 +199,8 @@ public final class StoredResponseCodec {
     private static final class Reader {
         private final byte[] bytes;
         private int at;
+        /** One strict UTF-8 decoder for all strings of one response ({@code decode} resets it). */
+        private CharsetDecoder utf8;
 
         Reader(byte[] bytes, int at) {
             this.bytes = bytes;
@@ -238,12 +241,13 @@ public final class StoredResponseCodec {
         String readUtf8(String what) {
             int length = readLength(what + " length");
             int start = take(length, what);
-            try {
-                return StandardCharsets.UTF_8.newDecoder()
+            if (utf8 == null) {
+                utf8 = StandardCharsets.UTF_8.newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(bytes, start, length))
-                        .toString();
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
+            }
+            try {
+                return utf8.decode(ByteBuffer.wrap(bytes, start, length)).toString();
             } catch (CharacterCodingException e) {
                 throw new IllegalArgumentException("encoded stored response is corrupt: " + what + " at offset " + start
                         + " is not valid UTF-8", e);

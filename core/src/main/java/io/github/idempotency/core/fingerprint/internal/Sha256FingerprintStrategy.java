@@ -146,7 +146,18 @@ public record Sha256FingerprintStrategy(
                 || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
     }
 
+    /** Cloned per request: cheaper than a provider look-up by name every time. */
+    private static final MessageDigest SHA256_PROTOTYPE = sha256ByName();
+
     private static MessageDigest newSha256() {
+        try {
+            return (MessageDigest) SHA256_PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            return sha256ByName();
+        }
+    }
+
+    private static MessageDigest sha256ByName() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
