@@ -106,7 +106,7 @@ public final class IdempotencyEngine implements AutoCloseable {
         long now = clock.millis();
         for (Execution execution : running) {
             if (now >= execution.renewAtMillis) {
-                execution.run();
+                execution.renew();
             }
         }
     }
@@ -312,8 +312,8 @@ public final class IdempotencyEngine implements AutoCloseable {
         return response;
     }
 
-    /** The state of one proceeding request, behind {@link Proceed}; also its lease renewal task. */
-    final class Execution implements Runnable {
+    /** The state of one proceeding request, behind {@link Proceed}. */
+    final class Execution {
         private final Claim claim;
         private final IdempotencyKey key;
         private final EndpointPolicy policy;
@@ -353,9 +353,8 @@ public final class IdempotencyEngine implements AutoCloseable {
             }
         }
 
-        /** Renews the lease; run by the renewal task every third of the lease. */
-        @Override
-        public void run() {
+        /** Renews the lease; called by the renewal task every third of the lease. */
+        void renew() {
             long start = System.nanoTime();
             long now = clock.millis();
             boolean ok = false;
