@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A {@link BenchServer} in a child JVM on the same class path, with a fixed heap. Closing it ends
+ * A {@link BenchServer} in a child JVM on the same class path, with a fixed heap. Options in the
+ * environment variable {@code BENCHMARK_SERVER_JVM_OPTIONS} (separated by white space) are added to
+ * the child's command line, for example to record it with JDK Flight Recorder. Closing it ends
  * the child's standard input, which stops the server; a child that does not stop in time is killed.
  */
 final class ServerProcess implements AutoCloseable {
@@ -33,6 +35,10 @@ final class ServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(JVM_OPTIONS);
+        String extra = System.getenv("BENCHMARK_SERVER_JVM_OPTIONS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.strip().split("\\s+")));
+        }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchServer.class.getName(), setup.name()));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         CompletableFuture<Integer> port = new CompletableFuture<>();

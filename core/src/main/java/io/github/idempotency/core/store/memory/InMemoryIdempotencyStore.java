@@ -15,9 +15,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * An {@link IdempotencyStore} in the heap of this JVM, on a Caffeine cache. Suited to a single
@@ -25,18 +24,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * restarts.
  *
  * <p><b>Atomicity.</b> {@link #claim(ClaimRequest)} and every method of the returned {@link Claim}
- * are atomic per key: a claim that has to create or take over an entry, and every complete,
- * release and renew, runs inside the cache map's per-key {@code compute}. A claim that finds a live
- * record or a live claim answers from a lock-free read. Fencing tokens come from one counter per
- * store, so no two claims ever made in a store share a token, even after an entry was dropped and
- * created again.
+ * are atomic per key: each reads the entry, decides on what it read, and writes with one of the
+ * cache map's conditional operations ({@code putIfAbsent}, or a {@code replace} or {@code remove}
+ * of exactly the entry it read), so a write lands only if nobody changed the entry in between;
+ * otherwise the operation reads again. No lock is held across the decision and no operation
+ * blocks another key. Fencing tokens come from one counter per store, so no two claims ever made
+ * in a store share a token, even after an entry was dropped and created again.
  *
- * <p><b>Time.</b> Lease and record expiry are measured on the {@link Clock} given to the builder
- * (the system UTC clock by default). An entry is expired from the instant its lease or TTL ends.
- * Every operation checks expiry against the clock itself; the cache's own expiry, driven by the
- * same clock, only frees the memory of expired entries, so correctness never depends on when that
- * clean-up runs. A claim handle whose lease has ended can no longer complete, release or renew,
- * even if nobody has taken the entry over yet.
+ * <p><b>Time.</b> Lease and record expiry are measured in milliseconds on the {@link Clock} given
+ * to the builder (the system UTC clock by default), which each operation reads once. An entry is
+ * expired from the millisecond its lease or TTL ends. Every operation checks expiry against the
+ * clock itself; the cache's own expiry, driven by the same clock, only frees the memory of
+ * expired entries, so correctness never depends on when that clean-up runs. A claim handle whose
+ * lease has ended can no longer complete, release or renew, even if nobody has taken the entry
+ * over yet.
  *
  * <p><b>Size.</b> Completed records are bounded by their total weight in bytes (body length, two
  * bytes per header character and a fixed overhead per record; {@value #DEFAULT_MAXIMUM_WEIGHT_BYTES}
@@ -57,6 +58,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     static final int RECORD_OVERHEAD_BYTES = 256;
 
     private final Cache<EntryKey, Entry> entries;
+    private final ConcurrentMap<EntryKey, Entry> map;
     private final Clock clock;
     private final AtomicLong lastFencingToken = new AtomicLong();
 
@@ -66,9 +68,10 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
                 .maximumWeight(builder.maximumWeightBytes)
                 .weigher((EntryKey key, Entry entry) -> entry.weightBytes())
                 .expireAfter(new EntryExpiry())
-                .ticker(() -> epochNanos(clock.instant()))
+                .ticker(() -> nanos(clock.millis()))
                 .executor(Runnable::run)
                 .build();
+        this.map = entries.asMap();
     }
 
     /** @return a store with the default weight bound on the system UTC clock */
@@ -84,23 +87,25 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     @Override
     public ClaimResult claim(ClaimRequest request) {
         EntryKey key = request.key();
-        Entry seen = entries.getIfPresent(key);
-        if (seen != null && seen.isLiveAt(clock.instant())) {
-            return seen.answer();
-        }
-        AtomicReference<ClaimResult> result = new AtomicReference<>();
-        entries.asMap().compute(key, (k, current) -> {
-            Instant now = clock.instant();
+        long now = clock.millis();
+        Entry current = map.get(key);
+        while (true) {
             if (current != null && current.isLiveAt(now)) {
-                result.set(current.answer());
-                return current;
+                return current.answer();
             }
             InFlight claim = new InFlight(request.fingerprint(), lastFencingToken.incrementAndGet(),
-                    now.plus(request.lease()));
-            result.set(new ClaimResult.Acquired(new HeldClaim(key, claim.fencingToken())));
-            return claim;
-        });
-        return result.get();
+                    plusMillis(now, request.lease()));
+            if (current == null) {
+                current = map.putIfAbsent(key, claim);
+                if (current == null) {
+                    return new ClaimResult.Acquired(new HeldClaim(key, claim.fencingToken));
+                }
+            } else if (map.replace(key, current, claim)) {
+                return new ClaimResult.Acquired(new HeldClaim(key, claim.fencingToken));
+            } else {
+                current = map.get(key);
+            }
+        }
     }
 
     /**
@@ -113,53 +118,90 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         return entries.policy().eviction().orElseThrow().weightedSize().orElseThrow();
     }
 
-    /** Caffeine's ticker reading: nanoseconds since the epoch on the store clock, saturating. */
-    private static long epochNanos(Instant instant) {
+    /** Caffeine's ticker reading for a time in epoch milliseconds, saturating. */
+    private static long nanos(long millis) {
+        return millis >= Long.MAX_VALUE / 1_000_000 ? Long.MAX_VALUE : millis * 1_000_000;
+    }
+
+    /** {@code now} plus {@code duration} in epoch milliseconds, saturating. */
+    private static long plusMillis(long now, Duration duration) {
+        long millis;
         try {
-            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+            millis = duration.toMillis();
         } catch (ArithmeticException e) {
-            return instant.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+            return Long.MAX_VALUE;
+        }
+        long sum = now + millis;
+        return ((now ^ sum) & (millis ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    /**
+     * What the cache holds per key: a live or expired claim, or a completed record. Entries are
+     * immutable and compared by identity, so that a conditional replace or remove acts only on the
+     * very entry that was read and checked.
+     */
+    private abstract static sealed class Entry permits InFlight, Completed {
+        final Fingerprint fingerprint;
+        /** Epoch milliseconds on the store clock from which the entry is expired. */
+        final long expiresAtMillis;
+
+        Entry(Fingerprint fingerprint, long expiresAtMillis) {
+            this.fingerprint = fingerprint;
+            this.expiresAtMillis = expiresAtMillis;
+        }
+
+        abstract ClaimResult answer();
+
+        abstract int weightBytes();
+
+        final boolean isLiveAt(long nowMillis) {
+            return nowMillis < expiresAtMillis;
+        }
+
+        final Instant expiresAt() {
+            return Instant.ofEpochMilli(expiresAtMillis);
         }
     }
 
-    /** What the cache holds per key: a live or expired claim, or a completed record. */
-    private sealed interface Entry {
-        Instant expiresAt();
+    private static final class InFlight extends Entry {
+        final long fencingToken;
 
-        ClaimResult answer();
-
-        int weightBytes();
-
-        default boolean isLiveAt(Instant now) {
-            return now.isBefore(expiresAt());
+        InFlight(Fingerprint fingerprint, long fencingToken, long expiresAtMillis) {
+            super(fingerprint, expiresAtMillis);
+            this.fencingToken = fencingToken;
         }
-    }
 
-    private record InFlight(Fingerprint fingerprint, long fencingToken, Instant expiresAt) implements Entry {
         @Override
-        public ClaimResult answer() {
-            return new ClaimResult.InFlight(fingerprint, expiresAt);
+        ClaimResult answer() {
+            return new ClaimResult.InFlight(fingerprint, expiresAt());
         }
 
         /** Claims are exempt from size eviction: only their lease ends them. */
         @Override
-        public int weightBytes() {
+        int weightBytes() {
             return 0;
         }
 
-        boolean isHeldBy(long token, Instant now) {
-            return fencingToken == token && isLiveAt(now);
+        boolean isHeldBy(long token, long nowMillis) {
+            return fencingToken == token && isLiveAt(nowMillis);
         }
     }
 
-    private record Completed(Fingerprint fingerprint, StoredResponse response, Instant expiresAt) implements Entry {
-        @Override
-        public ClaimResult answer() {
-            return new ClaimResult.Completed(fingerprint, response, expiresAt);
+    private static final class Completed extends Entry {
+        final StoredResponse response;
+
+        Completed(Fingerprint fingerprint, StoredResponse response, long expiresAtMillis) {
+            super(fingerprint, expiresAtMillis);
+            this.response = response;
         }
 
         @Override
-        public int weightBytes() {
+        ClaimResult answer() {
+            return new ClaimResult.Completed(fingerprint, response, expiresAt());
+        }
+
+        @Override
+        int weightBytes() {
             long weight = RECORD_OVERHEAD_BYTES + (long) response.body().length;
             for (ResponseHeader header : response.headers()) {
                 weight += 2L * (header.name().length() + header.value().length());
@@ -172,7 +214,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     private static final class EntryExpiry implements Expiry<EntryKey, Entry> {
         @Override
         public long expireAfterCreate(EntryKey key, Entry entry, long currentTime) {
-            return Math.max(0, epochNanos(entry.expiresAt()) - currentTime);
+            return Math.max(0, nanos(entry.expiresAtMillis) - currentTime);
         }
 
         @Override
@@ -186,7 +228,11 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         }
     }
 
-    /** The handle of one claim; every call compares its fencing token inside the per-key compute. */
+    /**
+     * The handle of one claim. Every call reads the entry, checks that it is this claim's live
+     * lease, and replaces or removes exactly that entry; when another call of the same holder (a
+     * renewal) replaced it in between, it reads again.
+     */
     private final class HeldClaim implements Claim {
         private final EntryKey key;
         private final long fencingToken;
@@ -210,44 +256,50 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         public boolean complete(StoredResponse response, Duration ttl) {
             Objects.requireNonNull(response, "response");
             requirePositive(ttl, "ttl");
-            AtomicBoolean completed = new AtomicBoolean();
-            entries.asMap().computeIfPresent(key, (k, current) -> {
-                Instant now = clock.instant();
-                if (current instanceof InFlight claim && claim.isHeldBy(fencingToken, now)) {
-                    completed.set(true);
-                    return new Completed(claim.fingerprint(), response, now.plus(ttl));
+            long now = clock.millis();
+            while (true) {
+                InFlight claim = heldAt(now);
+                if (claim == null) {
+                    return false;
                 }
-                return current;
-            });
-            return completed.get();
+                if (map.replace(key, claim, new Completed(claim.fingerprint, response, plusMillis(now, ttl)))) {
+                    return true;
+                }
+            }
         }
 
         @Override
         public boolean release() {
-            AtomicBoolean released = new AtomicBoolean();
-            entries.asMap().computeIfPresent(key, (k, current) -> {
-                if (current instanceof InFlight claim && claim.isHeldBy(fencingToken, clock.instant())) {
-                    released.set(true);
-                    return null;
+            long now = clock.millis();
+            while (true) {
+                InFlight claim = heldAt(now);
+                if (claim == null) {
+                    return false;
                 }
-                return current;
-            });
-            return released.get();
+                if (map.remove(key, claim)) {
+                    return true;
+                }
+            }
         }
 
         @Override
         public boolean renew(Duration lease) {
             requirePositive(lease, "lease");
-            AtomicBoolean renewed = new AtomicBoolean();
-            entries.asMap().computeIfPresent(key, (k, current) -> {
-                Instant now = clock.instant();
-                if (current instanceof InFlight claim && claim.isHeldBy(fencingToken, now)) {
-                    renewed.set(true);
-                    return new InFlight(claim.fingerprint(), fencingToken, now.plus(lease));
+            long now = clock.millis();
+            while (true) {
+                InFlight claim = heldAt(now);
+                if (claim == null) {
+                    return false;
                 }
-                return current;
-            });
-            return renewed.get();
+                if (map.replace(key, claim, new InFlight(claim.fingerprint, fencingToken, plusMillis(now, lease)))) {
+                    return true;
+                }
+            }
+        }
+
+        /** @return the entry if it is this claim with its lease still running at {@code now}, else null */
+        private InFlight heldAt(long now) {
+            return map.get(key) instanceof InFlight claim && claim.isHeldBy(fencingToken, now) ? claim : null;
         }
 
         @Override

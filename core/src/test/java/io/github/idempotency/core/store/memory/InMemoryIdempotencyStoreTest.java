@@ -86,14 +86,14 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
     }
 
     @Test
-    void leaseEndsExactlyAtItsExpiryInstantOnTheClock() {
+    void leaseEndsExactlyAtItsExpiryMillisecondOnTheClock() {
         InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().clock(clock).build();
         EntryKey key = new EntryKey("scope", "exact");
         Claim claim = acquire(store, key);
 
-        clock.advance(LEASE.minusNanos(1));
+        clock.advance(LEASE.minusMillis(1));
         assertThat(store.claim(new ClaimRequest(key, FINGERPRINT, LEASE))).isInstanceOf(ClaimResult.InFlight.class);
-        clock.advance(Duration.ofNanos(1));
+        clock.advance(Duration.ofMillis(1));
 
         assertThat(claim.renew(LEASE)).isFalse();
         assertThat(store.claim(new ClaimRequest(key, FINGERPRINT, LEASE))).isInstanceOf(ClaimResult.Acquired.class);
