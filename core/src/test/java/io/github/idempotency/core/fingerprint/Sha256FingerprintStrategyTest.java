@@ -3,7 +3,18 @@ package io.github.idempotency.core.fingerprint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.idempotency.core.TestRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
@@ -175,6 +186,69 @@ class Sha256FingerprintStrategyTest {
     void jsonBodyIsHashedAsExactBytes() {
         assertThat(fingerprint(PAYMENT.withBody("{\"currency\": \"EUR\", \"amount\": 1250}")))
                 .isNotEqualTo(fingerprint(PAYMENT));
+    }
+
+    static Stream<Named<TestRequest>> requestsOfEveryShape() {
+        String longSegment = "/" + "x".repeat(600);
+        return Stream.of(
+                Named.of("query of two parameters, JSON", PAYMENT),
+                Named.of("query of one parameter", PAYMENT.withQuery("currency=EUR")),
+                Named.of("no query, no content type", TestRequest.post("/payments").withoutHeader("Content-Type")),
+                Named.of("content type to normalise", PAYMENT.withContentType(" Application/JSON ; Charset=UTF-8")),
+                Named.of("non-ASCII path and query", PAYMENT.withPath("/zahlungen/\u00fcberweisung").withQuery("name=J\u00fcrgen")),
+                Named.of("strings longer than the buffer", PAYMENT.withPath(longSegment).withRoute(longSegment + longSegment)),
+                Named.of("empty body", TestRequest.post("/payments").withBody(new byte[0])));
+    }
+
+    /**
+     * The digest input is the documented encoding, so that fingerprints stored by one version of
+     * the library still match the same request in another. The expected digest is computed here
+     * straight from the documentation, one field at a time.
+     */
+    @ParameterizedTest
+    @MethodSource("requestsOfEveryShape")
+    void digestInputIsTheDocumentedEncoding(TestRequest request) throws Exception {
+        FingerprintStrategy withHeaders = FingerprintStrategy.builder().includeHeaders("X-Request-Id", "X-Absent").build();
+
+        assertThat(fingerprint(request).bytes()).isEqualTo(documentedEncoding(request, List.of()));
+        assertThat(Fingerprints.of(withHeaders, request).bytes())
+                .isEqualTo(documentedEncoding(request, List.of("x-absent", "x-request-id")));
+    }
+
+    private static byte[] documentedEncoding(TestRequest request, List<String> headers) throws Exception {
+        ByteArrayOutputStream input = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(input);
+        Consumer<String> string = s -> {
+            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+            try {
+                out.writeInt(bytes.length);
+                out.write(bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+        string.accept(request.method());
+        string.accept(request.route());
+        string.accept(request.path());
+        List<String> parameters = Stream.of(request.query().orElse("").split("&"))
+                .filter(p -> !p.isEmpty()).sorted().toList();
+        out.writeInt(parameters.size());
+        parameters.forEach(string);
+        Optional<String> contentType = request.contentType()
+                .map(c -> Stream.of(c.split(";", -1)).map(p -> p.strip().toLowerCase(Locale.ROOT))
+                        .collect(Collectors.joining(";")));
+        out.writeByte(contentType.isPresent() ? 1 : 0);
+        contentType.ifPresent(string);
+        out.writeInt(headers.size());
+        for (String name : headers) {
+            string.accept(name);
+            List<String> values = request.headerValues(name);
+            out.writeInt(values.size());
+            values.forEach(string);
+        }
+        out.writeByte('B');
+        out.write(request.body());
+        return MessageDigest.getInstance("SHA-256").digest(input.toByteArray());
     }
 
     private static Fingerprint fingerprint(TestRequest request) {

@@ -83,27 +83,42 @@ public record Sha256FingerprintStrategy(
     @Override
     public Fingerprinter start(RequestView request) {
         MessageDigest digest = newSha256();
-        putString(digest, request.method());
-        putString(digest, request.route());
-        putString(digest, request.path());
-        List<String> parameters = queryParameters(request.query().orElse(""));
-        putInt(digest, parameters.size());
-        parameters.forEach(p -> putString(digest, p));
+        DigestInput input = new DigestInput(digest);
+        input.putString(request.method());
+        input.putString(request.route());
+        input.putString(request.path());
+        putQuery(input, request.query().orElse(""));
         Optional<String> contentType = request.contentType().map(Sha256FingerprintStrategy::normaliseContentType);
-        digest.update((byte) (contentType.isPresent() ? 1 : 0));
-        contentType.ifPresent(c -> putString(digest, c));
-        putInt(digest, includedHeaders.size());
+        input.putByte(contentType.isPresent() ? 1 : 0);
+        contentType.ifPresent(input::putString);
+        input.putInt(includedHeaders.size());
         for (String name : includedHeaders) {
-            putString(digest, name);
+            input.putString(name);
             List<String> values = request.headerValues(name);
-            putInt(digest, values.size());
-            values.forEach(v -> putString(digest, v));
+            input.putInt(values.size());
+            values.forEach(input::putString);
         }
         if (canonicalJson && contentType.map(Sha256FingerprintStrategy::isJson).orElse(false)) {
+            input.flush();
             return new CanonicalJsonFingerprinter(digest, ignoredJsonFields);
         }
-        digest.update(EXACT_BODY);
+        input.putByte(EXACT_BODY);
+        input.flush();
         return new StreamingFingerprinter(digest);
+    }
+
+    /** The number of query parameters and each parameter; no list is made for a query of one parameter or none. */
+    private static void putQuery(DigestInput input, String query) {
+        if (query.indexOf('&') < 0) {
+            input.putInt(query.isEmpty() ? 0 : 1);
+            if (!query.isEmpty()) {
+                input.putString(query);
+            }
+            return;
+        }
+        List<String> parameters = queryParameters(query);
+        input.putInt(parameters.size());
+        parameters.forEach(input::putString);
     }
 
     static List<String> queryParameters(String query) {
@@ -123,7 +138,11 @@ public record Sha256FingerprintStrategy(
         return parameters;
     }
 
+    /** @return the content type lower-cased, without white space around its parts; itself when already so */
     static String normaliseContentType(String contentType) {
+        if (isNormal(contentType)) {
+            return contentType;
+        }
         StringBuilder normalised = new StringBuilder(contentType.length());
         int start = 0;
         while (true) {
@@ -136,6 +155,17 @@ public record Sha256FingerprintStrategy(
             normalised.append(';');
             start = end + 1;
         }
+    }
+
+    /** @return whether normalising would not change {@code contentType}: ASCII without upper case or white space */
+    private static boolean isNormal(String contentType) {
+        for (int i = 0; i < contentType.length(); i++) {
+            char c = contentType.charAt(i);
+            if (c <= ' ' || c >= 0x7f || (c >= 'A' && c <= 'Z')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @param contentType a normalised content type */
@@ -165,17 +195,70 @@ public record Sha256FingerprintStrategy(
         }
     }
 
-    private static void putString(MessageDigest digest, String s) {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        putInt(digest, bytes.length);
-        digest.update(bytes);
-    }
+    /**
+     * Collects the encoded request parts in a small buffer and passes them to the digest in as few
+     * updates as possible: strings as a 4-byte big-endian UTF-8 length and the bytes, ASCII
+     * strings without an intermediate byte array.
+     */
+    private static final class DigestInput {
+        private final MessageDigest digest;
+        private final byte[] buffer = new byte[256];
+        private int size;
 
-    private static void putInt(MessageDigest digest, int n) {
-        digest.update((byte) (n >>> 24));
-        digest.update((byte) (n >>> 16));
-        digest.update((byte) (n >>> 8));
-        digest.update((byte) n);
+        DigestInput(MessageDigest digest) {
+            this.digest = digest;
+        }
+
+        void putByte(int b) {
+            if (size == buffer.length) {
+                flush();
+            }
+            buffer[size++] = (byte) b;
+        }
+
+        void putInt(int n) {
+            if (buffer.length - size < 4) {
+                flush();
+            }
+            buffer[size] = (byte) (n >>> 24);
+            buffer[size + 1] = (byte) (n >>> 16);
+            buffer[size + 2] = (byte) (n >>> 8);
+            buffer[size + 3] = (byte) n;
+            size += 4;
+        }
+
+        void putString(String s) {
+            int length = s.length();
+            if (length <= buffer.length - 4 && isAscii(s)) {
+                putInt(length);
+                if (buffer.length - size < length) {
+                    flush();
+                }
+                for (int i = 0; i < length; i++) {
+                    buffer[size + i] = (byte) s.charAt(i);
+                }
+                size += length;
+                return;
+            }
+            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+            putInt(bytes.length);
+            flush();
+            digest.update(bytes);
+        }
+
+        private static boolean isAscii(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) >= 0x80) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        void flush() {
+            digest.update(buffer, 0, size);
+            size = 0;
+        }
     }
 
     /** Hashes the body bytes as they arrive. */
