@@ -8,6 +8,7 @@ import io.github.idempotency.core.store.StoredResponse;
 import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -40,7 +41,7 @@ public class EngineBenchmark {
     private final ByteArrayRequest request = new ByteArrayRequest("unused", Bodies.json(REQUEST_BODY_BYTES));
     private final ByteArrayRequest retry = request.withKey("replayed-8e03978e-40d5-43e8-bc93-6894a57f9324");
     private IdempotencyEngine engine;
-    private long lastKey;
+    private final AtomicLong lastKey = new AtomicLong();
 
     @Setup(Level.Trial)
     public void startEngine() throws IOException {
@@ -56,7 +57,7 @@ public class EngineBenchmark {
     /** A first request: claim a new key, then store the handler's response. */
     @Benchmark
     public boolean claimAndComplete() throws IOException {
-        return proceed(engine.decide(request.withKey("key-" + ++lastKey), policy)).complete(response);
+        return proceed(engine.decide(request.withKey("key-" + lastKey.incrementAndGet()), policy)).complete(response);
     }
 
     /** A retry of a completed request: the stored response, without running the handler. */

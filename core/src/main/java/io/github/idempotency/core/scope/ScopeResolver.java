@@ -1,6 +1,7 @@
 package io.github.idempotency.core.scope;
 
 import io.github.idempotency.core.RequestView;
+import java.util.Optional;
 
 /**
  * Decides the scope a key lives in. The stored entry is keyed by (scope, key): two requests with
@@ -25,11 +26,12 @@ public interface ScopeResolver {
      */
     static ScopeResolver principalMethodRoute() {
         return request -> {
-            String principal = request.principal().orElse("");
+            Optional<String> named = request.principal();
+            String principal = named.orElse("");
             String method = request.method();
             String route = request.route();
             return new StringBuilder(principal.length() + method.length() + route.length() + 16)
-                    .append(request.principal().isPresent() ? "p" : "a")
+                    .append(named.isPresent() ? "p" : "a")
                     .append(principal.length()).append(':').append(principal)
                     .append(method.length()).append(':').append(method)
                     .append(route)

@@ -202,7 +202,7 @@ public record Sha256FingerprintStrategy(
      */
     private static final class DigestInput {
         private final MessageDigest digest;
-        private final byte[] buffer = new byte[256];
+        private final byte[] buffer = new byte[128];
         private int size;
 
         DigestInput(MessageDigest digest) {
