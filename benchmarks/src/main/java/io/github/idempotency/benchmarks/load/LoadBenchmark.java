@@ -1,24 +1,33 @@
 package io.github.idempotency.benchmarks.load;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
- * The end-to-end benchmark: for each {@link Scenario}, starts its server in a child JVM, loads it
- * over loopback with {@link LoadGenerator}, and prints requests per second and latency
- * percentiles, with throughput relative to the bare endpoint, as a Markdown table.
+ * The end-to-end benchmark: runs the selected {@link Scenario}s in rounds, each scenario once per
+ * round in the same order, and each run against a fresh server in a child JVM loaded over loopback
+ * by {@link LoadGenerator}. Over each run's measured interval it also takes the CPU time of the
+ * server's JVM and of its own ({@link CpuMeter}). It prints a line as each run ends, then a
+ * Markdown table ({@link ResultTable}) of medians over the rounds: requests per second with their
+ * range, throughput relative to the bare endpoint and to the scenario's baseline (ratios taken
+ * within each round), CPU time per request of server and load generator, and latency percentiles.
  *
  * <pre>
  * java -cp benchmarks.jar io.github.idempotency.benchmarks.load.LoadBenchmark
- *     [--short] [--connections=N] [--warmup=SECONDS] [--duration=SECONDS] [--scenarios=ID,...]
+ *     [--short] [--rounds=N] [--connections=N] [--warmup=SECONDS] [--duration=SECONDS] [--scenarios=ID,...]
  * </pre>
+ *
+ * <p>By default 3 rounds of 10 s warm-up and 20 s measured per run; {@code --short} makes it 1
+ * round of 4 s warm-up and 8 s measured, and the options after it override those.
  */
 public final class LoadBenchmark {
 
@@ -26,6 +35,7 @@ public final class LoadBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        int rounds = 3;
         int connections = 8;
         Duration warmup = Duration.ofSeconds(10);
         Duration measured = Duration.ofSeconds(20);
@@ -33,8 +43,14 @@ public final class LoadBenchmark {
         for (String arg : args) {
             String value = arg.substring(arg.indexOf('=') + 1);
             if (arg.equals("--short")) {
+                rounds = 1;
                 warmup = Duration.ofSeconds(4);
                 measured = Duration.ofSeconds(8);
+            } else if (arg.startsWith("--rounds=")) {
+                rounds = Integer.parseInt(value);
+                if (rounds < 1) {
+                    throw new IllegalArgumentException("--rounds must be at least 1, not " + rounds);
+                }
             } else if (arg.startsWith("--connections=")) {
                 connections = Integer.parseInt(value);
             } else if (arg.startsWith("--warmup=")) {
@@ -44,40 +60,48 @@ public final class LoadBenchmark {
             } else if (arg.startsWith("--scenarios=")) {
                 scenarios = new ArrayList<>();
                 for (String id : value.split(",")) {
-                    scenarios.add(Scenario.byId(id.trim()));
+                    Scenario scenario = Scenario.byId(id.trim());
+                    if (!scenarios.contains(scenario)) {
+                        scenarios.add(scenario);
+                    }
                 }
             } else {
-                throw new IllegalArgumentException("unknown argument '" + arg + "'; arguments: --short,"
+                throw new IllegalArgumentException("unknown argument '" + arg + "'; arguments: --short, --rounds=N,"
                         + " --connections=N, --warmup=SECONDS, --duration=SECONDS, --scenarios=" + Scenario.ids());
             }
         }
-        System.out.printf(Locale.ROOT, "%d connections, %d s warm-up, %d s measured per scenario%n",
-                connections, warmup.toSeconds(), measured.toSeconds());
-        Map<Scenario, LoadGenerator.Result> results = new LinkedHashMap<>();
-        for (Scenario scenario : scenarios) {
-            System.out.printf(Locale.ROOT, "running %s: %s (load average %s)%n",
-                    scenario.id(), scenario.description(), loadAverage());
-            try (ServerProcess server = ServerProcess.start(scenario.setup())) {
-                LoadGenerator.Result result =
-                        new LoadGenerator(server.port(), scenario.keys(), connections).run(warmup, measured);
-                results.put(scenario, result);
-                if (result.failures() > 0) {
-                    System.out.printf(Locale.ROOT, "  %d failures, the first: %s%n", result.failures(), result.firstFailure());
+        // The table is Markdown for a UTF-8 document, whatever the platform's default charset.
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        out.printf(Locale.ROOT, "%d connections, %d s warm-up, %d s measured per run, rounds: %d%n",
+                connections, warmup.toSeconds(), measured.toSeconds(), rounds);
+        ResultTable table = new ResultTable();
+        for (int round = 1; round <= rounds; round++) {
+            for (Scenario scenario : scenarios) {
+                out.printf(Locale.ROOT, "round %d of %d, running %s: %s (load average %s)%n",
+                        round, rounds, scenario.id(), scenario.description(), loadAverage());
+                Run run = run(scenario, connections, warmup, measured);
+                table.add(scenario, run);
+                out.printf(Locale.ROOT, "  %s, round %d: %.0f requests/s, server CPU %s µs/request, client CPU %s µs/request%n",
+                        scenario.id(), round, run.load().requestsPerSecond(),
+                        ResultTable.micros(run.serverCpuMicros()), ResultTable.micros(run.clientCpuMicros()));
+                if (run.load().failures() > 0) {
+                    out.printf(Locale.ROOT, "  %d failures, the first: %s%n", run.load().failures(), run.load().firstFailure());
                 }
             }
         }
-        printTable(results);
+        table.print(out);
     }
 
-    private static void printTable(Map<Scenario, LoadGenerator.Result> results) {
-        System.out.println();
-        System.out.println("| scenario | what | requests/s | vs bare Jetty | vs its baseline | p50 (ms) | p99 (ms) | failures |");
-        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
-        results.forEach((scenario, result) -> System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %s | %s | %.3f | %.3f | %d |%n",
-                scenario.id(), scenario.description(), result.requestsPerSecond(),
-                ratio(result, results.get(Scenario.BARE)),
-                ratio(result, scenario.baseline().map(results::get).orElse(null)),
-                result.latencyMillis(50), result.latencyMillis(99), result.failures()));
+    /** Starts {@code scenario}'s server, loads it, and stops it. */
+    private static Run run(Scenario scenario, int connections, Duration warmup, Duration measured)
+            throws IOException, InterruptedException {
+        try (ServerProcess server = ServerProcess.start(scenario.setup())) {
+            CpuMeter cpu = new CpuMeter(server);
+            LoadGenerator.Result result =
+                    new LoadGenerator(server.port(), scenario.keys(), connections).run(warmup, measured, cpu);
+            return new Run(result, cpu.serverMicrosPerRequest(result.requests()),
+                    cpu.clientMicrosPerRequest(result.requests()));
+        }
     }
 
     /** @return the 1, 5 and 15 minute load averages of the machine, where Linux tells them */
@@ -88,11 +112,5 @@ public final class LoadBenchmark {
         } catch (IOException | RuntimeException e) {
             return "unknown";
         }
-    }
-
-    /** @return the throughput of {@code result} in percent of {@code baseline}'s, or a dash without one */
-    private static String ratio(LoadGenerator.Result result, LoadGenerator.Result baseline) {
-        return baseline == null ? "-"
-                : String.format(Locale.ROOT, "%.1f %%", 100 * result.requestsPerSecond() / baseline.requestsPerSecond());
     }
 }

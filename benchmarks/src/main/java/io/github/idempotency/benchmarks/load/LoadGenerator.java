@@ -13,7 +13,8 @@ import org.HdrHistogram.Histogram;
  * A closed-loop load generator: a fixed number of platform threads, each with its own keep-alive
  * connection (opened again when the server closes it, as Tomcat does after 100 requests), each
  * sending its next request as soon as the previous response has been read. It runs a warm-up, then
- * counts requests and records latencies over the measured interval.
+ * counts requests and records latencies over the measured interval, telling an
+ * {@link IntervalListener} when that interval starts and ends.
  */
 final class LoadGenerator {
 
@@ -45,6 +46,17 @@ final class LoadGenerator {
         this.connections = connections;
     }
 
+    /**
+     * Told right before the measured interval starts and right after it ends, on the thread that
+     * runs the load.
+     */
+    interface IntervalListener {
+
+        void measurementStarted();
+
+        void measurementEnded();
+    }
+
     /** The figures of one measured interval. */
     record Result(long requests, long failures, String firstFailure, double seconds, Histogram latency) {
 
@@ -61,9 +73,10 @@ final class LoadGenerator {
     /**
      * Runs the load: warm-up, then the measured interval.
      *
+     * @param listener told when the measured interval starts and ends
      * @throws IOException if the request that establishes a {@link Keys#FIXED} key fails
      */
-    Result run(Duration warmup, Duration measured) throws IOException, InterruptedException {
+    Result run(Duration warmup, Duration measured, IntervalListener listener) throws IOException, InterruptedException {
         if (keys == Keys.FIXED) {
             try (HttpConnection connection = new HttpConnection(port, ServerSetup.ENDPOINT, PAYMENT)) {
                 HttpConnection.Response first = connection.post(fixedKey());
@@ -82,11 +95,13 @@ final class LoadGenerator {
             thread.start();
         }
         Thread.sleep(warmup.toMillis());
+        listener.measurementStarted();
         measuring = true;
         long start = System.nanoTime();
         Thread.sleep(measured.toMillis());
         done = true;
         long end = System.nanoTime();
+        listener.measurementEnded();
         for (Thread thread : threads) {
             thread.join();
         }
