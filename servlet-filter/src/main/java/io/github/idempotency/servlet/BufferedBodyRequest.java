@@ -14,6 +14,7 @@ import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UnsupportedEncodingException;
 import java.net.URLDecoder;
 import java.nio.charset.Charset;
@@ -328,6 +329,27 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
         @Override
         public int read(byte[] b, int off, int len) {
             return in.read(b, off, len);
+        }
+
+        /** The rest of the buffer in one exact copy, instead of the default's 8 KiB steps. */
+        @Override
+        public byte[] readAllBytes() {
+            return in.readAllBytes();
+        }
+
+        @Override
+        public int readNBytes(byte[] b, int off, int len) {
+            return in.readNBytes(b, off, len);
+        }
+
+        @Override
+        public long skip(long n) {
+            return in.skip(n);
+        }
+
+        @Override
+        public long transferTo(OutputStream out) throws IOException {
+            return in.transferTo(out);
         }
 
         @Override

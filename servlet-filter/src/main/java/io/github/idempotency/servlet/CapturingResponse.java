@@ -71,6 +71,7 @@ import java.util.Optional;
 public final class CapturingResponse extends HttpServletResponseWrapper {
 
     private static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+    private static final byte[] EMPTY = new byte[0];
 
     private boolean capturing;
     private BodyCopy body;
@@ -485,8 +486,7 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
     // ---- copies
 
     /** The bounded copy of the body; dropped on overflow. */
-    private static final class BodyCopy {
-        private static final byte[] EMPTY = new byte[0];
+    private final class BodyCopy {
 
         private final long max;
         private byte[] data = EMPTY;
@@ -508,7 +508,9 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
                 return;
             }
             if (size > data.length) {
-                long grown = Math.max(size, Math.max(1024, 2L * data.length));
+                // A declared Content-Length sizes the copy exactly, so that it needs no copy at the end.
+                long grown = declaredContentLength >= size
+                        ? declaredContentLength : Math.max(size, Math.max(1024, 2L * data.length));
                 data = Arrays.copyOf(data, (int) Math.min(grown, Math.min(max, MAX_ARRAY_LENGTH)));
             }
             System.arraycopy(b, off, data, count, len);
