@@ -15,7 +15,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,29 +25,34 @@ import java.util.concurrent.atomic.AtomicLong;
  * instance (or tests and demos): entries are neither shared between instances nor kept across
  * restarts.
  *
+ * <p><b>Layout.</b> Running requests' claims live in a concurrent map, completed records in a
+ * Caffeine cache bounded by weight: a new key costs the cache one write (its record), a retry one
+ * read.
+ *
  * <p><b>Atomicity.</b> {@link #claim(ClaimRequest)} and every method of the returned {@link Claim}
- * are atomic per key: each reads the entry, decides on what it read, and writes with one of the
- * cache map's conditional operations ({@code putIfAbsent}, or a {@code replace} or {@code remove}
- * of exactly the entry it read), so a write lands only if nobody changed the entry in between;
- * otherwise the operation reads again. No lock is held across the decision and no operation
- * blocks another key. Fencing tokens come from one counter per store, so no two claims ever made
- * in a store share a token, even after an entry was dropped and created again.
+ * are atomic per key. A claim takes a free key with {@code putIfAbsent}, or an expired claim with
+ * a {@code replace} of exactly the entry it read; release and renew remove or replace exactly
+ * the claim they checked. A complete stores the record and removes the claim inside the claims
+ * map's per-key update, and a claim that has just taken a key looks for a record once more, so
+ * no request can take a key whose response is being stored. No lock is held across keys.
+ * Fencing tokens come from one counter per store, so no two claims ever made in a store share a
+ * token, even after an entry was dropped and created again.
  *
  * <p><b>Time.</b> Lease and record expiry are measured in milliseconds on the {@link Clock} given
  * to the builder (the system UTC clock by default), which each operation reads once. An entry is
  * expired from the millisecond its lease or TTL ends. Every operation checks expiry against the
- * clock itself; the cache's own expiry, driven by the same clock, only frees the memory of
- * expired entries, so correctness never depends on when that clean-up runs. A claim handle whose
- * lease has ended can no longer complete, release or renew, even if nobody has taken the entry
- * over yet.
+ * clock itself; the cache's own expiry, driven by the same clock, and a sweep of expired claims
+ * every {@value #CLAIMS_PER_SWEEP} claims only free memory, so correctness never depends on when
+ * that clean-up runs. A claim handle whose lease has ended can no longer complete, release or
+ * renew, even if nobody has taken the entry over yet.
  *
  * <p><b>Size.</b> Completed records are bounded by their total weight in bytes (body length, two
  * bytes per header character and a fixed overhead per record; {@value #DEFAULT_MAXIMUM_WEIGHT_BYTES}
  * bytes by default). When the bound is reached the cache evicts records it judges least likely to
  * be used again, possibly before their TTL ends: a retry whose record was evicted runs the handler
  * again, as if the key were new. Size the bound for the number of responses that must survive
- * their TTL. In-flight claims weigh nothing and are never evicted for size (only their lease ends
- * them), so a full store never lets two requests with the same key run at once.
+ * their TTL. Claims are not in the cache and never evicted for size (only their lease ends them),
+ * so a full store never lets two requests with the same key run at once.
  *
  * <p>Instances are thread-safe.
  */
@@ -57,21 +64,27 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     /** Weight added per record for the entry itself, its key and its bookkeeping. */
     static final int RECORD_OVERHEAD_BYTES = 256;
 
-    private final Cache<EntryKey, Entry> entries;
-    private final ConcurrentMap<EntryKey, Entry> map;
+    /** How many claims are made between two sweeps of the claims whose lease ended unreleased. */
+    private static final int CLAIMS_PER_SWEEP = 1024;
+
+    /** Running requests: short-lived, weightless, never evicted; only their lease ends them. */
+    private final ConcurrentHashMap<EntryKey, InFlight> claims = new ConcurrentHashMap<>();
+    /** Completed records, bounded by weight, each expiring with its TTL. */
+    private final Cache<EntryKey, Completed> records;
+    private final ConcurrentMap<EntryKey, Completed> recordMap;
     private final Clock clock;
     private final AtomicLong lastFencingToken = new AtomicLong();
 
     private InMemoryIdempotencyStore(Builder builder) {
         this.clock = builder.clock;
-        this.entries = Caffeine.newBuilder()
+        this.records = Caffeine.newBuilder()
                 .maximumWeight(builder.maximumWeightBytes)
-                .weigher((EntryKey key, Entry entry) -> entry.weightBytes())
-                .expireAfter(new EntryExpiry())
+                .weigher((EntryKey key, Completed record) -> record.weightBytes())
+                .expireAfter(new RecordExpiry())
                 .ticker(() -> nanos(clock.millis()))
                 .executor(Runnable::run)
                 .build();
-        this.map = entries.asMap();
+        this.recordMap = records.asMap();
     }
 
     /** @return a store with the default weight bound on the system UTC clock */
@@ -88,24 +101,38 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     public ClaimResult claim(ClaimRequest request) {
         EntryKey key = request.key();
         long now = clock.millis();
-        Entry current = map.get(key);
         while (true) {
+            Completed record = liveRecord(key, now);
+            if (record != null) {
+                return record.answer();
+            }
+            InFlight current = claims.get(key);
             if (current != null && current.isLiveAt(now)) {
                 return current.answer();
             }
-            InFlight claim = new InFlight(request.fingerprint(), lastFencingToken.incrementAndGet(),
-                    plusMillis(now, request.lease()));
-            if (current == null) {
-                current = map.putIfAbsent(key, claim);
-                if (current == null) {
-                    return new ClaimResult.Acquired(new HeldClaim(key, claim.fencingToken));
-                }
-            } else if (map.replace(key, current, claim)) {
-                return new ClaimResult.Acquired(new HeldClaim(key, claim.fencingToken));
-            } else {
-                current = map.get(key);
+            long token = lastFencingToken.incrementAndGet();
+            InFlight claim = new InFlight(request.fingerprint(), token, plusMillis(now, request.lease()));
+            boolean placed = current == null ? claims.putIfAbsent(key, claim) == null : claims.replace(key, current, claim);
+            if (!placed) {
+                continue;
             }
+            // A complete stores the record before it removes its claim: one that finished between
+            // the two reads above left a record to find now.
+            record = liveRecord(key, now);
+            if (record != null) {
+                claims.remove(key, claim);
+                return record.answer();
+            }
+            if (token % CLAIMS_PER_SWEEP == 0) {
+                claims.values().removeIf(c -> !c.isLiveAt(now));
+            }
+            return new ClaimResult.Acquired(new HeldClaim(key, token));
         }
+    }
+
+    private Completed liveRecord(EntryKey key, long now) {
+        Completed record = recordMap.get(key);
+        return record != null && record.isLiveAt(now) ? record : null;
     }
 
     /**
@@ -114,8 +141,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
      * @return the weight in bytes, at most the configured bound
      */
     long weightBytes() {
-        entries.cleanUp();
-        return entries.policy().eviction().orElseThrow().weightedSize().orElseThrow();
+        records.cleanUp();
+        return records.policy().eviction().orElseThrow().weightedSize().orElseThrow();
     }
 
     /** Caffeine's ticker reading for a time in epoch milliseconds, saturating. */
@@ -136,9 +163,9 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
 
     /**
-     * What the cache holds per key: a live or expired claim, or a completed record. Entries are
-     * immutable and compared by identity, so that a conditional replace or remove acts only on the
-     * very entry that was read and checked.
+     * A live or expired claim, or a completed record. Entries are immutable and compared by
+     * identity, so that a conditional replace or remove acts only on the very entry that was read
+     * and checked.
      */
     private abstract static sealed class Entry permits InFlight, Completed {
         final Fingerprint fingerprint;
@@ -151,8 +178,6 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         }
 
         abstract ClaimResult answer();
-
-        abstract int weightBytes();
 
         final boolean isLiveAt(long nowMillis) {
             return nowMillis < expiresAtMillis;
@@ -176,12 +201,6 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
             return new ClaimResult.InFlight(fingerprint, expiresAt());
         }
 
-        /** Claims are exempt from size eviction: only their lease ends them. */
-        @Override
-        int weightBytes() {
-            return 0;
-        }
-
         boolean isHeldBy(long token, long nowMillis) {
             return fencingToken == token && isLiveAt(nowMillis);
         }
@@ -200,7 +219,6 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
             return new ClaimResult.Completed(fingerprint, response, expiresAt());
         }
 
-        @Override
         int weightBytes() {
             long weight = RECORD_OVERHEAD_BYTES + (long) response.body().length;
             for (ResponseHeader header : response.headers()) {
@@ -210,28 +228,28 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         }
     }
 
-    /** Expires each entry when its lease or TTL ends, on the ticker derived from the store clock. */
-    private static final class EntryExpiry implements Expiry<EntryKey, Entry> {
+    /** Expires each record when its TTL ends, on the ticker derived from the store clock. */
+    private static final class RecordExpiry implements Expiry<EntryKey, Completed> {
         @Override
-        public long expireAfterCreate(EntryKey key, Entry entry, long currentTime) {
-            return Math.max(0, nanos(entry.expiresAtMillis) - currentTime);
+        public long expireAfterCreate(EntryKey key, Completed record, long currentTime) {
+            return Math.max(0, nanos(record.expiresAtMillis) - currentTime);
         }
 
         @Override
-        public long expireAfterUpdate(EntryKey key, Entry entry, long currentTime, long currentDuration) {
-            return expireAfterCreate(key, entry, currentTime);
+        public long expireAfterUpdate(EntryKey key, Completed record, long currentTime, long currentDuration) {
+            return expireAfterCreate(key, record, currentTime);
         }
 
         @Override
-        public long expireAfterRead(EntryKey key, Entry entry, long currentTime, long currentDuration) {
+        public long expireAfterRead(EntryKey key, Completed record, long currentTime, long currentDuration) {
             return currentDuration;
         }
     }
 
     /**
-     * The handle of one claim. Every call reads the entry, checks that it is this claim's live
-     * lease, and replaces or removes exactly that entry; when another call of the same holder (a
-     * renewal) replaced it in between, it reads again.
+     * The handle of one claim. Release and renew read the claim, check that it is this claim's
+     * live lease, and remove or replace exactly that entry; when another call of the same holder
+     * (a renewal) replaced it in between, they read again.
      */
     private final class HeldClaim implements Claim {
         private final EntryKey key;
@@ -252,20 +270,26 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
             return fencingToken;
         }
 
+        /**
+         * Moves the claim to the records inside the per-key update of the claims map: the record
+         * is stored before the claim is removed, so a claim on the key finds one or the other.
+         */
         @Override
         public boolean complete(StoredResponse response, Duration ttl) {
             Objects.requireNonNull(response, "response");
             requirePositive(ttl, "ttl");
             long now = clock.millis();
-            while (true) {
-                InFlight claim = heldAt(now);
-                if (claim == null) {
-                    return false;
+            long expiresAt = plusMillis(now, ttl);
+            AtomicBoolean stored = new AtomicBoolean();
+            claims.computeIfPresent(key, (k, current) -> {
+                if (!current.isHeldBy(fencingToken, now)) {
+                    return current;
                 }
-                if (map.replace(key, claim, new Completed(claim.fingerprint, response, plusMillis(now, ttl)))) {
-                    return true;
-                }
-            }
+                recordMap.put(k, new Completed(current.fingerprint, response, expiresAt));
+                stored.set(true);
+                return null;
+            });
+            return stored.get();
         }
 
         @Override
@@ -276,7 +300,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
                 if (claim == null) {
                     return false;
                 }
-                if (map.remove(key, claim)) {
+                if (claims.remove(key, claim)) {
                     return true;
                 }
             }
@@ -291,15 +315,16 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
                 if (claim == null) {
                     return false;
                 }
-                if (map.replace(key, claim, new InFlight(claim.fingerprint, fencingToken, plusMillis(now, lease)))) {
+                if (claims.replace(key, claim, new InFlight(claim.fingerprint, fencingToken, plusMillis(now, lease)))) {
                     return true;
                 }
             }
         }
 
-        /** @return the entry if it is this claim with its lease still running at {@code now}, else null */
+        /** @return the claim if it is this one with its lease still running at {@code now}, else null */
         private InFlight heldAt(long now) {
-            return map.get(key) instanceof InFlight claim && claim.isHeldBy(fencingToken, now) ? claim : null;
+            InFlight claim = claims.get(key);
+            return claim != null && claim.isHeldBy(fencingToken, now) ? claim : null;
         }
 
         @Override

@@ -15,6 +15,11 @@ import io.github.idempotency.core.store.StoredResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
@@ -70,6 +75,42 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
         }
 
         assertThat(store.claim(new ClaimRequest(held, FINGERPRINT, LEASE))).isInstanceOf(ClaimResult.InFlight.class);
+    }
+
+    /**
+     * A complete moves the entry from the running claims to the records; a claim that read the
+     * records just before the move and the claims just after it must not take the key. Many
+     * rounds of one claimer spinning against one completion, so that the window is hit.
+     */
+    @Test
+    void aClaimRacingTheMoveOfItsKeyToTheRecordsNeverTakesTheKey() throws Exception {
+        InMemoryIdempotencyStore store = InMemoryIdempotencyStore.create();
+        StoredResponse response = new StoredResponse(201, List.of(), new byte[] {42});
+        ExecutorService claimer = Executors.newSingleThreadExecutor();
+        try {
+            for (int round = 0; round < 20_000; round++) {
+                EntryKey key = new EntryKey("race", "key-" + round);
+                Claim holder = acquire(store, key);
+                CountDownLatch spinning = new CountDownLatch(1);
+                Future<List<ClaimResult>> seen = claimer.submit(() -> {
+                    List<ClaimResult> results = new ArrayList<>();
+                    ClaimResult result;
+                    do {
+                        result = store.claim(new ClaimRequest(key, FINGERPRINT, LEASE));
+                        results.add(result);
+                        spinning.countDown();
+                    } while (result instanceof ClaimResult.InFlight);
+                    return results;
+                });
+                spinning.await();
+                assertThat(holder.complete(response, TTL)).isTrue();
+
+                List<ClaimResult> results = seen.get(10, TimeUnit.SECONDS);
+                assertThat(results.get(results.size() - 1)).as("round %d", round).isInstanceOf(ClaimResult.Completed.class);
+            }
+        } finally {
+            claimer.shutdownNow();
+        }
     }
 
     @Test
