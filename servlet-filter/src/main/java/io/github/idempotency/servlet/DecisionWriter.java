@@ -7,9 +7,7 @@ import io.github.idempotency.core.store.ResponseHeader;
 import io.github.idempotency.core.store.StoredResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.HashSet;
-import java.util.Locale;
-import java.util.Set;
+import java.util.List;
 
 /**
  * Writes the engine's answers that do not run the handler: a {@link Decision.Replay} and a
@@ -34,9 +32,10 @@ public final class DecisionWriter {
     public static void writeReplay(Decision.Replay replay, HttpServletResponse response) throws IOException {
         StoredResponse stored = replay.response();
         response.setStatus(stored.status());
-        Set<String> written = new HashSet<>();
-        for (ResponseHeader header : stored.headers()) {
-            if (written.add(header.name().toLowerCase(Locale.ROOT))) {
+        List<ResponseHeader> headers = stored.headers();
+        for (int i = 0; i < headers.size(); i++) {
+            ResponseHeader header = headers.get(i);
+            if (isFirstLineOf(header.name(), headers, i)) {
                 response.setHeader(header.name(), header.value());
             } else {
                 response.addHeader(header.name(), header.value());
@@ -60,6 +59,16 @@ public final class DecisionWriter {
         response.setContentType(Problem.CONTENT_TYPE);
         problem.retryAfterHeader().ifPresent(seconds -> response.setHeader("Retry-After", seconds));
         writeBody(problem.toJson(), response);
+    }
+
+    /** @return whether no header before index {@code end} has this name (stored responses have few headers) */
+    private static boolean isFirstLineOf(String name, List<ResponseHeader> headers, int end) {
+        for (int i = 0; i < end; i++) {
+            if (headers.get(i).name().equalsIgnoreCase(name)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void writeBody(byte[] body, HttpServletResponse response) throws IOException {

@@ -162,8 +162,7 @@ public final class IdempotencyFilter implements Filter {
             Proceed proceed) throws IOException, ServletException {
         CapturingResponse capturing = new CapturingResponse(response);
         capturing.startCapture(proceed.maxStoredBodyBytes());
-        ClaimSettlement settlement = new ClaimSettlement(proceed, capturing,
-                request.getMethod() + " " + request.getRequestURI());
+        ClaimSettlement settlement = new ClaimSettlement(proceed, capturing, request.getMethod(), request.getRequestURI());
         capturing.onBodyComplete(settlement::store);
         HttpServletRequest forApplication = new AsyncCapturingRequest(request, capturing, settlement::store);
         boolean settlesWhenAsyncEnds = false;
@@ -349,13 +348,15 @@ public final class IdempotencyFilter implements Filter {
     private static final class ClaimSettlement implements AsyncListener {
         private final Proceed proceed;
         private final CapturingResponse capturing;
-        private final String request;
+        private final String method;
+        private final String uri;
         private final AtomicBoolean settled = new AtomicBoolean();
 
-        ClaimSettlement(Proceed proceed, CapturingResponse capturing, String request) {
+        ClaimSettlement(Proceed proceed, CapturingResponse capturing, String method, String uri) {
             this.proceed = proceed;
             this.capturing = capturing;
-            this.request = request;
+            this.method = method;
+            this.uri = uri;
         }
 
         void store() {
@@ -364,8 +365,8 @@ public final class IdempotencyFilter implements Filter {
             }
             Optional<String> uncaptured = capturing.uncapturedReason();
             if (uncaptured.isPresent()) {
-                log.warn("Response to {} was sent but not stored, the Idempotency-Key is released: {}",
-                        request, uncaptured.get());
+                log.warn("Response to {} {} was sent but not stored, the Idempotency-Key is released: {}",
+                        method, uri, uncaptured.get());
                 proceed.release(Outcome.NOT_STORED);
                 return;
             }
