@@ -229,30 +229,30 @@ public record Sha256FingerprintStrategy(
 
         void putString(String s) {
             int length = s.length();
-            if (length <= buffer.length - 4 && isAscii(s)) {
-                putInt(length);
-                if (buffer.length - size < length) {
+            if (length <= buffer.length - 4) {
+                if (buffer.length - size < length + 4) {
                     flush();
                 }
-                for (int i = 0; i < length; i++) {
-                    buffer[size + i] = (byte) s.charAt(i);
+                int start = size + 4;
+                int i = 0;
+                while (i < length) {
+                    char c = s.charAt(i);
+                    if (c >= 0x80) {
+                        break;
+                    }
+                    buffer[start + i] = (byte) c;
+                    i++;
                 }
-                size += length;
-                return;
+                if (i == length) { // all ASCII: the bytes are in place, put the length before them
+                    putInt(length);
+                    size += length;
+                    return;
+                }
             }
             byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
             putInt(bytes.length);
             flush();
             digest.update(bytes);
-        }
-
-        private static boolean isAscii(String s) {
-            for (int i = 0; i < s.length(); i++) {
-                if (s.charAt(i) >= 0x80) {
-                    return false;
-                }
-            }
-            return true;
         }
 
         void flush() {
