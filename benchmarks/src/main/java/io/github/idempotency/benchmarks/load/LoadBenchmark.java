@@ -26,7 +26,7 @@ import java.util.Locale;
  *     [--short] [--rounds=N] [--connections=N] [--warmup=SECONDS] [--duration=SECONDS] [--scenarios=ID,...]
  * </pre>
  *
- * <p>By default 3 rounds of 10 s warm-up and 20 s measured per run; {@code --short} makes it 1
+ * <p>By default 3 rounds of 20 s warm-up and 20 s measured per run; {@code --short} makes it 1
  * round of 4 s warm-up and 8 s measured, and the options after it override those.
  */
 public final class LoadBenchmark {
@@ -37,7 +37,7 @@ public final class LoadBenchmark {
     public static void main(String[] args) throws Exception {
         int rounds = 3;
         int connections = 8;
-        Duration warmup = Duration.ofSeconds(10);
+        Duration warmup = Duration.ofSeconds(20);
         Duration measured = Duration.ofSeconds(20);
         List<Scenario> scenarios = List.of(Scenario.values());
         for (String arg : args) {
