@@ -177,6 +177,13 @@ abstract class IdempotencyFilterHttpTest {
         assertThat(text(response)).contains(atLimit);
     }
 
+    @Test
+    void theApplicationCanSkipReadPartsOfAndTransferTheBufferedBody() throws Exception {
+        HttpResponse<byte[]> response = post("/api/read-in-parts", newKey(), "text/plain", "0123456789");
+
+        assertThat(text(response)).isEqualTo("skipped=2 part=234 rest=56789 (5) end=-1");
+    }
+
     // ---- concurrency
 
     @Test

@@ -11,12 +11,14 @@ import jakarta.servlet.Filter;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -271,6 +273,17 @@ final class TestApplication implements ServletContainerInitializer {
                     resp.getOutputStream().print("n=" + n);
                     resp.getOutputStream().println();
                     resp.getOutputStream().println("end");
+                }
+                case "/read-in-parts" -> {
+                    ServletInputStream in = req.getInputStream();
+                    long skipped = in.skip(2);
+                    byte[] part = new byte[3];
+                    int read = in.readNBytes(part, 0, part.length);
+                    ByteArrayOutputStream rest = new ByteArrayOutputStream();
+                    long transferred = in.transferTo(rest);
+                    resp.setContentType("text/plain");
+                    resp.getWriter().print("skipped=" + skipped + " part=" + new String(part, 0, read, StandardCharsets.UTF_8)
+                            + " rest=" + rest.toString(StandardCharsets.UTF_8) + " (" + transferred + ") end=" + in.read());
                 }
                 case "/print-non-ascii" -> {
                     resp.setContentType("text/plain;charset=UTF-8");
