@@ -100,8 +100,8 @@ public final class StoredResponseCodec {
         }
         List<ResponseHeader> headers = new ArrayList<>(headerCount);
         for (int i = 0; i < headerCount; i++) {
-            String name = in.readUtf8("name of header " + i);
-            String value = in.readUtf8("value of header " + i);
+            String name = in.readUtf8("name", i);
+            String value = in.readUtf8("value", i);
             headers.add(new ResponseHeader(name, value));
         }
         int bodyLength = in.readLength("body length");
@@ -197,6 +197,9 @@ public final class StoredResponseCodec {
 
     /** A read position over the encoded bytes that refuses to move past their end. */
     private static final class Reader {
+        /** The header number of a part that is not in a header. */
+        private static final int NOT_A_HEADER = -1;
+
         private final byte[] bytes;
         private int at;
         /** One strict UTF-8 decoder for all strings of one response ({@code decode} resets it). */
@@ -213,9 +216,18 @@ public final class StoredResponseCodec {
 
         /** Reserves {@code n} bytes for {@code what} and returns where they start. */
         int take(int n, String what) {
+            return take(n, what, NOT_A_HEADER, "");
+        }
+
+        /**
+         * As {@link #take(int, String)}; the part is named {@code what}, of header number
+         * {@code header} unless it is {@link #NOT_A_HEADER}, then {@code suffix}, and the name is
+         * put together only for an error message.
+         */
+        int take(int n, String what, int header, String suffix) {
             if (n > remaining()) {
-                throw new IllegalArgumentException("encoded stored response is truncated: " + what + " needs " + n
-                        + " bytes at offset " + at + " but only " + remaining() + " remain");
+                throw new IllegalArgumentException("encoded stored response is truncated: " + describe(what, header, suffix)
+                        + " needs " + n + " bytes at offset " + at + " but only " + remaining() + " remain");
             }
             int start = at;
             at += n;
@@ -228,19 +240,41 @@ public final class StoredResponseCodec {
         }
 
         int readLength(String what) {
-            int i = take(LENGTH_BYTES, what);
+            return readLength(what, NOT_A_HEADER, "");
+        }
+
+        /** As {@link #readLength(String)}, named as for {@link #take(int, String, int, String)}. */
+        int readLength(String what, int header, String suffix) {
+            int i = take(LENGTH_BYTES, what, header, suffix);
             int value = ((bytes[i] & 0xFF) << 24) | ((bytes[i + 1] & 0xFF) << 16) | ((bytes[i + 2] & 0xFF) << 8)
                     | (bytes[i + 3] & 0xFF);
             if (value < 0) {
-                throw new IllegalArgumentException("encoded stored response is corrupt: " + what + " at offset " + i
-                        + " is " + Integer.toUnsignedString(value) + ", beyond any array");
+                throw new IllegalArgumentException("encoded stored response is corrupt: " + describe(what, header, suffix)
+                        + " at offset " + i + " is " + Integer.toUnsignedString(value) + ", beyond any array");
             }
             return value;
         }
 
-        String readUtf8(String what) {
-            int length = readLength(what + " length");
-            int start = take(length, what);
+        private static String describe(String what, int header, String suffix) {
+            return what + (header == NOT_A_HEADER ? "" : " of header " + header) + suffix;
+        }
+
+        private boolean isAscii(int start, int length) {
+            for (int i = start; i < start + length; i++) {
+                if (bytes[i] < 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Reads the {@code part} ("name" or "value") of header number {@code header}. */
+        String readUtf8(String part, int header) {
+            int length = readLength(part, header, " length");
+            int start = take(length, part, header, "");
+            if (isAscii(start, length)) { // header lines nearly always are: no decoder, no char buffer
+                return new String(bytes, start, length, StandardCharsets.US_ASCII);
+            }
             if (utf8 == null) {
                 utf8 = StandardCharsets.UTF_8.newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
@@ -249,8 +283,8 @@ public final class StoredResponseCodec {
             try {
                 return utf8.decode(ByteBuffer.wrap(bytes, start, length)).toString();
             } catch (CharacterCodingException e) {
-                throw new IllegalArgumentException("encoded stored response is corrupt: " + what + " at offset " + start
-                        + " is not valid UTF-8", e);
+                throw new IllegalArgumentException("encoded stored response is corrupt: " + describe(part, header, "")
+                        + " at offset " + start + " is not valid UTF-8", e);
             }
         }
     }

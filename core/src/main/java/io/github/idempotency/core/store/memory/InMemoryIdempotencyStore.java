@@ -147,7 +147,10 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
     /** Caffeine's ticker reading for a time in epoch milliseconds, saturating. */
     private static long nanos(long millis) {
-        return millis >= Long.MAX_VALUE / 1_000_000 ? Long.MAX_VALUE : millis * 1_000_000;
+        if (millis >= Long.MAX_VALUE / 1_000_000) {
+            return Long.MAX_VALUE;
+        }
+        return millis <= Long.MIN_VALUE / 1_000_000 ? Long.MIN_VALUE : millis * 1_000_000;
     }
 
     /** {@code now} plus {@code duration} in epoch milliseconds, saturating. */
