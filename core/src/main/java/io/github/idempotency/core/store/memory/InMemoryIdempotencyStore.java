@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * An {@link IdempotencyStore} in the heap of this JVM, on a Caffeine cache. Suited to a single
@@ -31,9 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>Atomicity.</b> {@link #claim(ClaimRequest)} and every method of the returned {@link Claim}
  * are atomic per key. A claim takes a free key with {@code putIfAbsent}, or an expired claim with
- * a {@code replace} of exactly the entry it read; release and renew remove or replace exactly
- * the claim they checked. A complete stores the record and removes the claim inside the claims
- * map's per-key update, and a claim that has just taken a key looks for a record once more, so
+ * a {@code replace} of exactly the entry it read. Complete, release and renew check and update
+ * their claim inside the claims map's per-key update; a complete stores the record there before
+ * it removes the claim, and a claim that has just taken a key looks for a record once more, so
  * no request can take a key whose response is being stored. No lock is held across keys.
  * Fencing tokens come from one counter per store, so no two claims ever made in a store share a
  * token, even after an entry was dropped and created again.
@@ -249,11 +250,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         }
     }
 
-    /**
-     * The handle of one claim. Release and renew read the claim, check that it is this claim's
-     * live lease, and remove or replace exactly that entry; when another call of the same holder
-     * (a renewal) replaced it in between, they read again.
-     */
+    /** The handle of one claim; every call checks and updates the claim in one per-key update. */
     private final class HeldClaim implements Claim {
         private final EntryKey key;
         private final long fencingToken;
@@ -274,8 +271,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         }
 
         /**
-         * Moves the claim to the records inside the per-key update of the claims map: the record
-         * is stored before the claim is removed, so a claim on the key finds one or the other.
+         * Moves the claim to the records: the record is stored before the claim is removed, so a
+         * claim on the key finds one or the other.
          */
         @Override
         public boolean complete(StoredResponse response, Duration ttl) {
@@ -283,51 +280,41 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
             requirePositive(ttl, "ttl");
             long now = clock.millis();
             long expiresAt = plusMillis(now, ttl);
-            AtomicBoolean stored = new AtomicBoolean();
-            claims.computeIfPresent(key, (k, current) -> {
-                if (!current.isHeldBy(fencingToken, now)) {
-                    return current;
-                }
-                recordMap.put(k, new Completed(current.fingerprint, response, expiresAt));
-                stored.set(true);
+            return updateHeld(now, claim -> {
+                recordMap.put(key, new Completed(claim.fingerprint, response, expiresAt));
                 return null;
             });
-            return stored.get();
         }
 
         @Override
         public boolean release() {
-            long now = clock.millis();
-            while (true) {
-                InFlight claim = heldAt(now);
-                if (claim == null) {
-                    return false;
-                }
-                if (claims.remove(key, claim)) {
-                    return true;
-                }
-            }
+            return updateHeld(clock.millis(), claim -> null);
         }
 
         @Override
         public boolean renew(Duration lease) {
             requirePositive(lease, "lease");
             long now = clock.millis();
-            while (true) {
-                InFlight claim = heldAt(now);
-                if (claim == null) {
-                    return false;
-                }
-                if (claims.replace(key, claim, new InFlight(claim.fingerprint, fencingToken, plusMillis(now, lease)))) {
-                    return true;
-                }
-            }
+            return updateHeld(now, claim -> new InFlight(claim.fingerprint, fencingToken, plusMillis(now, lease)));
         }
 
-        /** @return the claim if it is this one with its lease still running at {@code now}, else null */
-        private InFlight heldAt(long now) {
-            InFlight claim = claims.get(key);
-            return claim != null && claim.isHeldBy(fencingToken, now) ? claim : null;
+        /**
+         * Replaces this claim by {@code next}'s answer (removes it on {@code null}) inside the
+         * claims map's per-key update, if the claim there is this one with its lease running at
+         * {@code now}.
+         *
+         * @return whether it was this claim and was updated
+         */
+        private boolean updateHeld(long now, UnaryOperator<InFlight> next) {
+            AtomicBoolean updated = new AtomicBoolean();
+            claims.computeIfPresent(key, (k, current) -> {
+                if (!current.isHeldBy(fencingToken, now)) {
+                    return current;
+                }
+                updated.set(true);
+                return next.apply(current);
+            });
+            return updated.get();
         }
 
         @Override
