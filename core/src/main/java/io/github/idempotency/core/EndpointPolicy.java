@@ -25,9 +25,10 @@ import java.util.TreeSet;
  * @param maxRequestBodyBytes the largest request body accepted on a guarded request (default
  *     1 MiB); larger bodies get {@code 413}
  * @param maxStoredBodyBytes the largest response body stored (default 1 MiB); a larger response
- *     is passed to the client, not stored, and the key is released
+ *     reaches the client whole and is recorded with its status and headers but without its body
+ *     (a replay says so in {@value IdempotencyEngine#BODY_OMITTED_HEADER})
  * @param excludedResponseHeaders response headers neither stored nor replayed, lower case
- *     (default {@code set-cookie}, {@code date}); hop-by-hop headers are always excluded
+ *     (default {@link #DEFAULT_EXCLUDED_RESPONSE_HEADERS}); hop-by-hop headers are always excluded
  */
 public record EndpointPolicy(
         Set<String> methods,
@@ -45,6 +46,14 @@ public record EndpointPolicy(
     public static final Set<String> HOP_BY_HOP_HEADERS = Set.of(
             "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
             "te", "trailer", "transfer-encoding", "upgrade");
+
+    /**
+     * Headers excluded unless a policy stores them explicitly
+     * ({@link Builder#storedResponseHeaders(String...)}): {@code set-cookie} and {@code x-auth-token}
+     * (Spring Session's header session id) are credentials of the first caller, {@code date} is
+     * the time of the first response.
+     */
+    public static final Set<String> DEFAULT_EXCLUDED_RESPONSE_HEADERS = Set.of("set-cookie", "date", "x-auth-token");
 
     private static final EndpointPolicy DEFAULTS = builder().build();
 
@@ -119,7 +128,8 @@ public record EndpointPolicy(
         private ConcurrencyPolicy concurrency = ConcurrencyPolicy.reject();
         private long maxRequestBodyBytes = 1024 * 1024;
         private long maxStoredBodyBytes = 1024 * 1024;
-        private Set<String> excludedResponseHeaders = Set.of("set-cookie", "date");
+        private Set<String> excludedResponseHeaders = Set.of();
+        private Set<String> storedResponseHeaders = Set.of();
 
         private Builder() {
         }
@@ -134,7 +144,13 @@ public record EndpointPolicy(
             concurrency = p.concurrency;
             maxRequestBodyBytes = p.maxRequestBodyBytes;
             maxStoredBodyBytes = p.maxStoredBodyBytes;
-            excludedResponseHeaders = p.excludedResponseHeaders;
+            TreeSet<String> added = new TreeSet<>(p.excludedResponseHeaders);
+            added.removeAll(HOP_BY_HOP_HEADERS);
+            added.removeAll(DEFAULT_EXCLUDED_RESPONSE_HEADERS);
+            excludedResponseHeaders = Set.copyOf(added);
+            TreeSet<String> stored = new TreeSet<>(DEFAULT_EXCLUDED_RESPONSE_HEADERS);
+            stored.removeAll(p.excludedResponseHeaders);
+            storedResponseHeaders = Set.copyOf(stored);
         }
 
         /** @param methods the guarded methods @return this */
@@ -192,21 +208,53 @@ public record EndpointPolicy(
         }
 
         /**
-         * @param headerNames response headers never stored nor replayed, replacing the default
-         *     {@code Set-Cookie}, {@code Date}; hop-by-hop headers stay excluded
+         * @param headerNames response headers never stored nor replayed, in addition to
+         *     {@link #DEFAULT_EXCLUDED_RESPONSE_HEADERS} and the hop-by-hop headers (replacing the
+         *     names given by an earlier call)
          * @return this
          */
         public Builder excludedResponseHeaders(String... headerNames) {
-            this.excludedResponseHeaders = Set.of(headerNames);
+            this.excludedResponseHeaders = lowerCase(headerNames);
             return this;
+        }
+
+        /**
+         * @param headerNames headers of {@link #DEFAULT_EXCLUDED_RESPONSE_HEADERS} that are stored
+         *     and replayed after all, for example {@code Set-Cookie} when every caller may see the
+         *     first caller's cookie; hop-by-hop headers cannot be stored (replacing the names given
+         *     by an earlier call)
+         * @return this
+         * @throws IllegalArgumentException if a name is not one of the default exclusions
+         */
+        public Builder storedResponseHeaders(String... headerNames) {
+            Set<String> names = lowerCase(headerNames);
+            for (String name : names) {
+                if (!DEFAULT_EXCLUDED_RESPONSE_HEADERS.contains(name)) {
+                    throw new IllegalArgumentException("only the headers excluded by default "
+                            + new TreeSet<>(DEFAULT_EXCLUDED_RESPONSE_HEADERS) + " can be stored explicitly, not "
+                            + name + (HOP_BY_HOP_HEADERS.contains(name) ? " (a hop-by-hop header)" : " (stored anyway)"));
+                }
+            }
+            this.storedResponseHeaders = names;
+            return this;
+        }
+
+        private static Set<String> lowerCase(String... headerNames) {
+            TreeSet<String> names = new TreeSet<>();
+            for (String name : headerNames) {
+                names.add(name.toLowerCase(Locale.ROOT));
+            }
+            return Set.copyOf(names);
         }
 
         /** @return the policy */
         public EndpointPolicy build() {
+            TreeSet<String> excluded = new TreeSet<>(DEFAULT_EXCLUDED_RESPONSE_HEADERS);
+            excluded.removeAll(storedResponseHeaders);
+            excluded.addAll(excludedResponseHeaders);
             return new EndpointPolicy(methods, keyRequired, ttl, lease,
                     fingerprint != null ? fingerprint : FingerprintStrategy.sha256(),
-                    storagePolicy, concurrency, maxRequestBodyBytes, maxStoredBodyBytes,
-                    excludedResponseHeaders);
+                    storagePolicy, concurrency, maxRequestBodyBytes, maxStoredBodyBytes, excluded);
         }
     }
 }

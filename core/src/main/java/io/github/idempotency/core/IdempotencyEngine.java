@@ -17,7 +17,6 @@ import io.github.idempotency.core.store.ResponseHeader;
 import io.github.idempotency.core.store.StoredResponse;
 import java.io.IOException;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -26,12 +25,19 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +56,13 @@ public final class IdempotencyEngine implements AutoCloseable {
     /** The header added to every replayed response, with the value {@code true}. */
     public static final String REPLAYED_HEADER = "Idempotent-Replayed";
 
+    /**
+     * The header of a replay whose original body was larger than the endpoint's stored-body limit
+     * and was therefore not stored: its value is the original body's length in bytes, and the
+     * replay's body is empty.
+     */
+    public static final String BODY_OMITTED_HEADER = "Idempotent-Body-Omitted";
+
     /** The default base of problem type URIs. */
     public static final URI DEFAULT_PROBLEM_BASE = URI.create("https://idempotency.github.io/problems/");
 
@@ -61,15 +74,18 @@ public final class IdempotencyEngine implements AutoCloseable {
     private static final Decision.PassThrough STORE_DOWN =
             new Decision.PassThrough(Decision.PassThrough.Reason.STORE_UNAVAILABLE);
 
-    /** How often the renewal task looks for claims due for renewal. */
-    private static final long RENEWAL_TICK_MILLIS = 100;
+    /** How often the tick looks for claims due for renewal (or a retried completion). */
+    private static final long TICK_MILLIS = 100;
+
+    /** The most background store calls (renewals, retried completions) running at once by default. */
+    private static final int MAX_STORE_CALL_THREADS = 64;
 
     /** First and longest pause between two looks at an in-flight entry while waiting for it. */
     private static final long FIRST_POLL_MILLIS = 5;
     private static final long MAX_POLL_MILLIS = 250;
 
     private final IdempotencyStore store;
-    private final Clock clock;
+    private final LongSupplier nanoTime;
     private final ScopeResolver scopeResolver;
     private final StoreFailureMode storeFailureMode;
     private final String keyHeader;
@@ -78,14 +94,19 @@ public final class IdempotencyEngine implements AutoCloseable {
     private final Duration storeUnavailableRetryAfter;
     private final ScheduledExecutorService renewalScheduler;
     private final boolean ownsScheduler;
+    private final Executor storeCalls;
+    private final ExecutorService ownedStoreCalls;
     private final EnumMap<ProblemType, URI> problemTypes = new EnumMap<>(ProblemType.class);
-    /** The executions whose handler runs, renewed by one periodic task (not one task per request). */
+    /**
+     * The executions whose handler runs, or whose failed complete is being retried: looked at by
+     * one periodic tick (not one task per request).
+     */
     private final Set<Execution> running = ConcurrentHashMap.newKeySet();
-    private final ScheduledFuture<?> renewalTick;
+    private final ScheduledFuture<?> tick;
 
     private IdempotencyEngine(Builder b) {
         store = b.store;
-        clock = b.clock;
+        nanoTime = b.nanoTime;
         scopeResolver = b.scopeResolver;
         storeFailureMode = b.storeFailureMode;
         keyHeader = b.keyHeader;
@@ -94,31 +115,48 @@ public final class IdempotencyEngine implements AutoCloseable {
         storeUnavailableRetryAfter = b.storeUnavailableRetryAfter;
         ownsScheduler = b.renewalScheduler == null;
         renewalScheduler = ownsScheduler ? defaultScheduler() : b.renewalScheduler;
+        ownedStoreCalls = b.storeCalls == null ? defaultStoreCalls() : null;
+        storeCalls = b.storeCalls == null ? ownedStoreCalls : b.storeCalls;
         for (ProblemType type : ProblemType.values()) {
             problemTypes.put(type, b.problemBase.resolve(type.slug()));
         }
-        renewalTick = renewalScheduler.scheduleWithFixedDelay(this::renewDue, RENEWAL_TICK_MILLIS,
-                RENEWAL_TICK_MILLIS, TimeUnit.MILLISECONDS);
+        tick = renewalScheduler.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Renews every running claim whose renewal is due; runs on the renewal scheduler. */
-    private void renewDue() {
-        long now = clock.millis();
-        for (Execution execution : running) {
-            if (now >= execution.renewAtMillis) {
-                execution.renew();
+    /**
+     * Starts the store calls that are due (renewals, retried completions) on the store-call
+     * executor; runs on the scheduler and never calls the store itself, so no store call can hold
+     * it up. Nothing it throws ends the periodic task.
+     */
+    private void tick() {
+        try {
+            long now = nanoTime.getAsLong();
+            for (Execution execution : running) {
+                execution.tick(now);
             }
+        } catch (Throwable t) {
+            log.error("Idempotency lease renewal tick failed; the next tick runs as usual", t);
         }
     }
 
     private static ScheduledExecutorService defaultScheduler() {
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "idempotency-lease-renewal");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("idempotency-lease-renewal"));
         scheduler.setRemoveOnCancelPolicy(true);
         return scheduler;
+    }
+
+    private static ExecutorService defaultStoreCalls() {
+        return new ThreadPoolExecutor(0, MAX_STORE_CALL_THREADS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                daemonThreads("idempotency-store-call"));
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /**
@@ -175,7 +213,8 @@ public final class IdempotencyEngine implements AutoCloseable {
         ClaimRequest claimRequest =
                 new ClaimRequest(new EntryKey(scopeResolver.resolve(request), key.value()), fingerprint, policy.lease());
 
-        long waitUntil = policy.concurrency().waits() ? clock.millis() + policy.concurrency().maxWait().toMillis() : 0;
+        long waitStart = nanoTime.getAsLong();
+        long maxWait = policy.concurrency().waits() ? policy.concurrency().maxWait().toNanos() : 0;
         long pause = FIRST_POLL_MILLIS;
         while (true) {
             ClaimResult result;
@@ -201,7 +240,7 @@ public final class IdempotencyEngine implements AutoCloseable {
             if (!inFlight.fingerprint().equals(fingerprint)) {
                 return mismatch(request);
             }
-            long remaining = waitUntil - clock.millis();
+            long remaining = TimeUnit.NANOSECONDS.toMillis(maxWait - (nanoTime.getAsLong() - waitStart));
             if (remaining <= 0 || !pause(Math.min(pause, remaining))) {
                 return reject(request, Outcome.IN_FLIGHT, ProblemType.IN_FLIGHT,
                         "A request with this " + keyHeader + " is still being processed. Retry after "
@@ -212,12 +251,18 @@ public final class IdempotencyEngine implements AutoCloseable {
         }
     }
 
-    /** Stops lease renewal (renewal for running handlers ends; their claims expire by lease). */
+    /**
+     * Stops lease renewal and retried completions (the claims of running handlers expire by
+     * lease).
+     */
     @Override
     public void close() {
-        renewalTick.cancel(false);
+        tick.cancel(false);
         if (ownsScheduler) {
             renewalScheduler.shutdownNow();
+        }
+        if (ownedStoreCalls != null) {
+            ownedStoreCalls.shutdownNow();
         }
     }
 
@@ -285,8 +330,12 @@ public final class IdempotencyEngine implements AutoCloseable {
     }
 
     private void timed(IdempotencyListener.StoreOperation operation, long start, boolean ok) {
+        timedNanos(operation, System.nanoTime() - start, ok);
+    }
+
+    private void timedNanos(IdempotencyListener.StoreOperation operation, long nanos, boolean ok) {
         try {
-            listener.onStoreCall(operation, System.nanoTime() - start, ok);
+            listener.onStoreCall(operation, nanos, ok);
         } catch (RuntimeException e) {
             log.warn("Idempotency listener failed on store call {}", operation, e);
         }
@@ -312,30 +361,45 @@ public final class IdempotencyEngine implements AutoCloseable {
         return response;
     }
 
-    /** The state of one proceeding request, behind {@link Proceed}. */
+    /**
+     * The state of one proceeding request, behind {@link Proceed}. While the handler runs, and
+     * after a failed complete until the response is stored or the lease runs out, the execution is
+     * in {@link #running}: the tick (on the scheduler) hands its store calls to the store-call
+     * executor, at most one at a time per execution, so a slow call delays only its own claim.
+     */
     final class Execution {
         private final Claim claim;
         private final IdempotencyKey key;
         private final EndpointPolicy policy;
         private final RequestView request;
+        private final long leaseNanos;
+        private final long renewalIntervalNanos;
         private final AtomicBoolean finished = new AtomicBoolean();
-        /** Engine-clock millis at which the lease is next renewed. */
-        private volatile long renewAtMillis;
-        /** Engine-clock millis until which the claim is known to be held (claim or last renewal + lease). */
-        private volatile long heldUntilMillis;
+        /** Monotonic nanos at which the lease is next renewed. */
+        private volatile long renewAtNanos;
+        /** Monotonic nanos until which the claim is known to be held (claim or last renewal + lease). */
+        private volatile long heldUntilNanos;
+        /** A response whose complete failed, stored again in the background; null when none. */
+        private volatile StoredResponse pendingCompletion;
+        private volatile long retryAtNanos;
+        /** Whether a background store call of this execution runs; at most one does. */
+        private final AtomicBoolean callRunning = new AtomicBoolean();
+        private volatile long callStartedNanos;
+        private volatile boolean callTimedOut;
+        private volatile IdempotencyListener.StoreOperation callOperation;
+        /** The thread running the background call, guarded by {@code this}. */
+        private Thread callThread;
 
         Execution(Claim claim, IdempotencyKey key, EndpointPolicy policy, RequestView request) {
             this.claim = claim;
             this.key = key;
             this.policy = policy;
             this.request = request;
-            long now = clock.millis();
-            this.heldUntilMillis = now + policy.lease().toMillis();
-            this.renewAtMillis = now + renewalInterval();
-        }
-
-        private long renewalInterval() {
-            return Math.max(1, policy.lease().toMillis() / 3);
+            this.leaseNanos = policy.lease().toNanos();
+            this.renewalIntervalNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), leaseNanos / 3);
+            long now = nanoTime.getAsLong();
+            this.heldUntilNanos = now + leaseNanos;
+            this.renewAtNanos = now + renewalIntervalNanos;
         }
 
         IdempotencyKey key() {
@@ -349,32 +413,102 @@ public final class IdempotencyEngine implements AutoCloseable {
         void startRenewal() {
             running.add(this);
             if (finished.get()) {
-                stopRenewal();
+                running.remove(this);
             }
         }
 
-        /** Renews the lease; called by the renewal task every third of the lease. */
-        void renew() {
+        /**
+         * Starts the store call that is due, if any, on the store-call executor; called by the
+         * tick only. A call that has not answered within the renewal interval is counted as
+         * failed and interrupted; the next call of this execution waits until it returns.
+         */
+        void tick(long now) {
+            if (callRunning.get()) {
+                if (!callTimedOut && now - callStartedNanos >= renewalIntervalNanos) {
+                    callTimedOut = true;
+                    interruptCall();
+                    timedNanos(callOperation, now - callStartedNanos, false);
+                    log.warn("A store call for {} {} has not answered within {} ms; counted as failed, interrupted,"
+                            + " and the claim's next call waits for it", request.method(), request.route(),
+                            TimeUnit.NANOSECONDS.toMillis(renewalIntervalNanos));
+                }
+                return;
+            }
+            StoredResponse pending = pendingCompletion;
+            if (pending != null) {
+                if (now - heldUntilNanos >= 0) {
+                    pendingCompletion = null;
+                    running.remove(this);
+                    log.warn("Gave up storing the response of {} {}: its lease ran out while the store was"
+                            + " unreachable; a retry runs the handler again", request.method(), request.route());
+                } else if (now - retryAtNanos >= 0) {
+                    call(now, IdempotencyListener.StoreOperation.COMPLETE, () -> retryCompletion(pending));
+                }
+            } else if (!finished.get() && now - renewAtNanos >= 0) {
+                call(now, IdempotencyListener.StoreOperation.RENEW, () -> renew(now));
+            }
+        }
+
+        private void call(long now, IdempotencyListener.StoreOperation operation, Runnable call) {
+            callStartedNanos = now;
+            callOperation = operation;
+            callTimedOut = false;
+            callRunning.set(true);
+            try {
+                storeCalls.execute(() -> runCall(call));
+            } catch (RejectedExecutionException e) {
+                callRunning.set(false); // the executor is saturated or shut down: the next tick tries again
+                log.debug("Store call for {} {} not started: {}", request.method(), request.route(), e.toString());
+            }
+        }
+
+        private void runCall(Runnable call) {
+            synchronized (this) {
+                callThread = Thread.currentThread();
+            }
+            try {
+                call.run();
+            } catch (Throwable t) { // store failures are handled (and counted) by the call; this is anything else
+                log.error("A background store call for {} {} failed; the next tick tries again",
+                        request.method(), request.route(), t);
+            } finally {
+                synchronized (this) {
+                    callThread = null;
+                    Thread.interrupted(); // an interrupt for this call must not reach the thread's next task
+                }
+                callRunning.set(false);
+            }
+        }
+
+        private synchronized void interruptCall() {
+            if (callThread != null) {
+                callThread.interrupt();
+            }
+        }
+
+        /** Renews the lease; runs on the store-call executor. */
+        private void renew(long startedAt) {
             long start = System.nanoTime();
-            long now = clock.millis();
             boolean ok = false;
             try {
                 boolean held = claim.renew(policy.lease());
                 ok = true;
                 if (held) {
-                    heldUntilMillis = now + policy.lease().toMillis();
-                    renewAtMillis = now + renewalInterval();
+                    heldUntilNanos = startedAt + leaseNanos;
+                    renewAtNanos = startedAt + renewalIntervalNanos;
                 } else if (!finished.get()) { // a renewal racing completion finds the record: not a loss
-                    stopRenewal();
+                    running.remove(this);
                     log.warn("Lost the claim on {} {} while its handler runs (lease expired and taken over);"
                             + " its response will not be stored", request.method(), request.route());
                 }
             } catch (RuntimeException e) {
-                renewAtMillis = now + Math.max(1, policy.lease().toMillis() / 10);
+                renewAtNanos = nanoTime.getAsLong() + Math.max(1, leaseNanos / 10);
                 log.warn("Renewing the lease on {} {} failed, will try again: {}",
                         request.method(), request.route(), e.toString());
             } finally {
-                timed(IdempotencyListener.StoreOperation.RENEW, start, ok);
+                if (!callTimedOut) {
+                    timed(IdempotencyListener.StoreOperation.RENEW, start, ok);
+                }
             }
         }
 
@@ -386,13 +520,12 @@ public final class IdempotencyEngine implements AutoCloseable {
                 releaseClaim(Outcome.NOT_STORED);
                 return false;
             }
-            if (response.body().length > policy.maxStoredBodyBytes()) {
-                log.warn("Response of {} {} has {} bytes, more than the {} bytes stored; key released",
-                        request.method(), request.route(), response.body().length, policy.maxStoredBodyBytes());
-                releaseClaim(Outcome.NOT_STORED);
-                return false;
-            }
             StoredResponse storable = storable(response, policy);
+            if (storable.body().length > policy.maxStoredBodyBytes()) {
+                log.debug("Response of {} {} has {} bytes, more than the {} bytes stored; stored without its body",
+                        request.method(), request.route(), storable.body().length, policy.maxStoredBodyBytes());
+                storable = storable.withBodyOmitted(storable.body().length);
+            }
             try {
                 boolean stored = storeResponse(storable);
                 if (!stored) {
@@ -403,8 +536,29 @@ public final class IdempotencyEngine implements AutoCloseable {
                 log.warn("Storing the response of {} {} failed; trying again until its lease runs out: {}",
                         request.method(), request.route(), e.toString());
                 report(request, Outcome.STORE_ERROR);
-                new CompletionRetry(storable).start();
+                retryAtNanos = nanoTime.getAsLong() + completionRetryNanos();
+                pendingCompletion = storable;
+                running.add(this);
                 return false;
+            }
+        }
+
+        private long completionRetryNanos() {
+            return TimeUnit.MILLISECONDS.toNanos(Math.min(1000, Math.max(50, policy.lease().toMillis() / 10)));
+        }
+
+        /** Stores a response whose complete failed; runs on the store-call executor. */
+        private void retryCompletion(StoredResponse response) {
+            try {
+                if (storeResponse(response)) {
+                    log.info("Stored the response of {} {} on a later attempt", request.method(), request.route());
+                }
+                pendingCompletion = null;
+                running.remove(this);
+            } catch (RuntimeException e) {
+                retryAtNanos = nanoTime.getAsLong() + completionRetryNanos();
+                log.debug("Storing the response of {} {} failed again: {}", request.method(), request.route(),
+                        e.toString());
             }
         }
 
@@ -430,71 +584,18 @@ public final class IdempotencyEngine implements AutoCloseable {
             }
         }
 
-        /**
-         * Stores a response whose first complete failed (store unreachable), on the renewal
-         * scheduler, until it is stored, the claim is lost, or the lease the claim was last known
-         * to hold runs out. A store that comes back within the lease thus still gets the response,
-         * and a retry is replayed instead of running the handler again.
-         */
-        private final class CompletionRetry implements Runnable {
-            private final StoredResponse response;
-            private volatile ScheduledFuture<?> scheduled;
-            private volatile boolean done;
-
-            CompletionRetry(StoredResponse response) {
-                this.response = response;
-            }
-
-            void start() {
-                long every = Math.min(1000, Math.max(50, policy.lease().toMillis() / 10));
-                try {
-                    scheduled = renewalScheduler.scheduleWithFixedDelay(this, every, every, TimeUnit.MILLISECONDS);
-                } catch (RejectedExecutionException e) {
-                    giveUp("the engine is closed");
-                }
-                if (done) {
-                    stop();
-                }
-            }
-
-            @Override
-            public void run() {
-                if (done) {
-                    return;
-                }
-                if (clock.millis() >= heldUntilMillis) {
-                    giveUp("its lease ran out while the store was unreachable");
-                    return;
-                }
-                try {
-                    if (storeResponse(response)) {
-                        log.info("Stored the response of {} {} on a later attempt", request.method(), request.route());
-                    }
-                    stop();
-                } catch (RuntimeException e) {
-                    log.debug("Storing the response of {} {} failed again: {}", request.method(), request.route(),
-                            e.toString());
-                }
-            }
-
-            private void giveUp(String why) {
-                stop();
-                log.warn("Gave up storing the response of {} {}: {}; a retry runs the handler again",
-                        request.method(), request.route(), why);
-            }
-
-            private void stop() {
-                done = true;
-                ScheduledFuture<?> future = scheduled;
-                if (future != null) {
-                    future.cancel(false);
-                }
-            }
-        }
-
         void release(Outcome why) {
             if (finish()) {
                 releaseClaim(why);
+            }
+        }
+
+        void abandon(String why) {
+            if (finish()) {
+                report(request, Outcome.NOT_STORED);
+                log.warn("Response of {} {} not stored and its key kept until the lease ({}) runs out, so that a retry"
+                        + " does not run the handler again meanwhile: {}", request.method(), request.route(),
+                        policy.lease(), why);
             }
         }
 
@@ -502,12 +603,8 @@ public final class IdempotencyEngine implements AutoCloseable {
             if (!finished.compareAndSet(false, true)) {
                 return false;
             }
-            stopRenewal();
-            return true;
-        }
-
-        private void stopRenewal() {
             running.remove(this);
+            return true;
         }
 
         private void releaseClaim(Outcome why) {
@@ -529,7 +626,7 @@ public final class IdempotencyEngine implements AutoCloseable {
     /** Builds an {@link IdempotencyEngine}. Not thread-safe. */
     public static final class Builder {
         private final IdempotencyStore store;
-        private Clock clock = Clock.systemUTC();
+        private LongSupplier nanoTime = System::nanoTime;
         private ScopeResolver scopeResolver = ScopeResolver.principalMethodRoute();
         private StoreFailureMode storeFailureMode = StoreFailureMode.FAIL_CLOSED;
         private String keyHeader = DEFAULT_KEY_HEADER;
@@ -538,14 +635,20 @@ public final class IdempotencyEngine implements AutoCloseable {
         private Duration inFlightRetryAfter = Duration.ofSeconds(1);
         private Duration storeUnavailableRetryAfter = Duration.ofSeconds(5);
         private ScheduledExecutorService renewalScheduler;
+        private Executor storeCalls;
 
         private Builder(IdempotencyStore store) {
             this.store = Objects.requireNonNull(store, "store");
         }
 
-        /** @param clock the time source for waits (default UTC system clock) @return this */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+        /**
+         * @param nanoTime a monotonic time source in nanoseconds for lease renewal and waits
+         *     (default {@link System#nanoTime()}); a wall clock stepped by NTP or by hand would stop
+         *     or rush renewals
+         * @return this
+         */
+        public Builder nanoTime(LongSupplier nanoTime) {
+            this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
             return this;
         }
 
@@ -598,6 +701,19 @@ public final class IdempotencyEngine implements AutoCloseable {
          */
         public Builder renewalScheduler(ScheduledExecutorService scheduler) {
             this.renewalScheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * @param executor runs the background store calls (lease renewals, retried completions),
+         *     at most one at a time per claim, so that a slow call holds up only its own claim
+         *     (default: up to {@value IdempotencyEngine#MAX_STORE_CALL_THREADS} daemon threads owned
+         *     and shut down by the engine); a supplied executor is not shut down by
+         *     {@link IdempotencyEngine#close()}
+         * @return this
+         */
+        public Builder storeCallExecutor(Executor executor) {
+            this.storeCalls = Objects.requireNonNull(executor, "executor");
             return this;
         }
 

@@ -5,8 +5,8 @@ import io.github.idempotency.core.store.StoredResponse;
 
 /**
  * Run the handler: this request holds the claim on its key. The adapter captures the response and
- * must then call exactly one of {@link #complete(StoredResponse)} or {@link #release(Outcome)},
- * on every path (including exceptions), or the claim stays until its lease runs out.
+ * must then call exactly one of {@link #complete(StoredResponse)}, {@link #release(Outcome)} or
+ * {@link #abandon(String)}, on every path (including exceptions), or the claim stays renewed.
  *
  * <p>While the handler runs, the engine renews the claim's lease; both methods stop the renewal.
  * Calls after the first are ignored. Thread-safe.
@@ -25,8 +25,8 @@ public final class Proceed implements Decision {
     }
 
     /**
-     * @return the largest response body the engine stores; an adapter stops capturing beyond it
-     *     and calls {@link #release(Outcome)} with {@link Outcome#NOT_STORED}
+     * @return the largest response body the engine stores; an adapter may stop copying the body
+     *     beyond it and complete with {@link StoredResponse#withBodyOmitted(long)}
      */
     public long maxStoredBodyBytes() {
         return execution.maxStoredBodyBytes();
@@ -34,8 +34,10 @@ public final class Proceed implements Decision {
 
     /**
      * Stores the response as the key's record if the endpoint's storage policy accepts its status
-     * and it fits the size limit (headers the policy excludes are dropped); otherwise releases the
-     * key. Store failures are logged and counted, never thrown: the client already has its
+     * (headers the policy excludes are dropped); otherwise releases the key. A body over
+     * {@link #maxStoredBodyBytes()} is not stored: the record keeps the status and headers and
+     * {@link StoredResponse#withBodyOmitted(long) says the body was omitted}, so that a retry
+     * gets them instead of running the handler again. Store failures are logged and counted, never thrown: the client already has its
      * response. After a store failure the engine keeps trying to store the response in the
      * background until the claim's lease runs out, so a store that comes back within the lease
      * still replays it.
@@ -49,11 +51,24 @@ public final class Proceed implements Decision {
 
     /**
      * Releases the key without storing anything, so that a retry runs the handler again: the
-     * handler threw, the response could not be captured (streaming, async, too large).
+     * handler threw before it produced a response, or the response cannot be captured.
      *
      * @param why recorded as the request's outcome (usually {@link Outcome#NOT_STORED})
      */
     public void release(Outcome why) {
         execution.release(why);
+    }
+
+    /**
+     * Stores nothing and keeps the claim until its lease runs out, without renewing it: for a
+     * handler that started and may have had effects but whose response cannot be stored (it
+     * stopped in the middle of its body, its asynchronous processing timed out or failed while
+     * its work may still run). A retry within the lease gets {@code 409}; after it, the handler
+     * runs again. Counted as {@link Outcome#NOT_STORED} and logged at WARN.
+     *
+     * @param why what happened, for the log line
+     */
+    public void abandon(String why) {
+        execution.abandon(why);
     }
 }

@@ -46,7 +46,8 @@ class IdempotencyEngineTest {
     private final IdempotencyEngine engine = engine(store, StoreFailureMode.FAIL_CLOSED);
 
     private IdempotencyEngine engine(IdempotencyStore store, StoreFailureMode mode) {
-        return IdempotencyEngine.builder(store).clock(clock).listener(listener).renewalScheduler(scheduler)
+        return IdempotencyEngine.builder(store).nanoTime(clock::nanoTime).listener(listener).renewalScheduler(scheduler)
+                .storeCallExecutor(Runnable::run)
                 .storeFailureMode(mode).build();
     }
 
@@ -170,14 +171,34 @@ class IdempotencyEngineTest {
         }
 
         @Test
-        void configuredExclusionsReplaceTheDefaults() throws IOException {
+        void configuredExclusionsAddToTheDefaults() throws IOException {
             EndpointPolicy policy = REQUIRED.toBuilder().excludedResponseHeaders("X-Trace").build();
             StoredResponse sent = new StoredResponse(200, List.of(
-                    new ResponseHeader("Set-Cookie", "session=1"), new ResponseHeader("X-Trace", "t1")), new byte[0]);
+                    new ResponseHeader("Set-Cookie", "session=1"), new ResponseHeader("X-Auth-Token", "s1"),
+                    new ResponseHeader("X-Trace", "t1"), new ResponseHeader("X-Kept", "k")), new byte[0]);
             proceed(payment("k1"), policy).complete(sent);
 
-            assertThat(replayed(payment("k1"), policy).headers())
-                    .containsExactly(new ResponseHeader("Set-Cookie", "session=1"));
+            assertThat(replayed(payment("k1"), policy).headers()).containsExactly(new ResponseHeader("X-Kept", "k"));
+        }
+
+        @Test
+        void aDefaultExclusionIsStoredOnlyWhenNamedExplicitly() throws IOException {
+            EndpointPolicy policy = REQUIRED.toBuilder().storedResponseHeaders("Set-Cookie").build();
+            StoredResponse sent = new StoredResponse(200, List.of(
+                    new ResponseHeader("Set-Cookie", "shared=1"), new ResponseHeader("X-Auth-Token", "s1")), new byte[0]);
+            proceed(payment("k1"), policy).complete(sent);
+
+            assertThat(replayed(payment("k1"), policy).headers()).containsExactly(new ResponseHeader("Set-Cookie", "shared=1"));
+            assertThat(policy.toBuilder().build()).as("survives toBuilder").isEqualTo(policy);
+            assertThat(EndpointPolicy.defaults().toBuilder().build()).isEqualTo(EndpointPolicy.defaults());
+        }
+
+        @Test
+        void onlyDefaultExclusionsCanBeStoredExplicitly() {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> EndpointPolicy.builder().storedResponseHeaders("Connection"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hop-by-hop");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> EndpointPolicy.builder().storedResponseHeaders("X-Trace"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stored anyway");
         }
 
         @Test
@@ -332,6 +353,114 @@ class IdempotencyEngineTest {
     }
 
     @Nested
+    class RenewalIsolation {
+
+        /** A store whose claims on key "stuck" block in renew until the test opens the latch, ignoring interrupts. */
+        private IdempotencyStore stuckRenewals(CountDownLatch unblock, CountDownLatch blocked) {
+            return request -> {
+                ClaimResult result = memory.claim(request);
+                if (result instanceof ClaimResult.Acquired acquired && request.key().key().equals("stuck")) {
+                    return new ClaimResult.Acquired(new DelegatingClaim(acquired.claim()) {
+                        @Override
+                        public boolean renew(Duration lease) {
+                            blocked.countDown();
+                            boolean interrupted = false;
+                            while (true) {
+                                try {
+                                    if (unblock.await(30, TimeUnit.SECONDS)) {
+                                        break;
+                                    }
+                                } catch (InterruptedException e) {
+                                    interrupted = true; // a hung socket read ignores interrupts too
+                                }
+                            }
+                            if (interrupted) {
+                                Thread.currentThread().interrupt();
+                            }
+                            return super.renew(lease);
+                        }
+                    });
+                }
+                return result;
+            };
+        }
+
+        @Test
+        void aRenewalThatBlocksLongerThanTheLeaseDoesNotStopOtherClaimsFromBeingRenewed() throws Exception {
+            CountDownLatch unblock = new CountDownLatch(1);
+            CountDownLatch blocked = new CountDownLatch(1);
+            try (IdempotencyEngine threaded = IdempotencyEngine.builder(stuckRenewals(unblock, blocked))
+                    .nanoTime(clock::nanoTime).listener(listener).renewalScheduler(scheduler).build()) {
+                threaded.decide(payment("stuck"), REQUIRED);
+                threaded.decide(payment("a"), REQUIRED);
+                threaded.decide(payment("b"), REQUIRED);
+                for (int third = 1; third <= 4; third++) { // 40 s: past the 30 s lease
+                    clock.advance(Duration.ofSeconds(10));
+                    listener.renewalsObserved = new CountDownLatch(2);
+                    scheduler.runPeriodicTasks();
+                    assertThat(listener.renewalsObserved.await(10, TimeUnit.SECONDS))
+                            .as("a and b renewed in round %d", third).isTrue();
+                    assertThat(blocked.await(10, TimeUnit.SECONDS)).isTrue();
+                }
+
+                assertThat(threaded.decide(payment("a"), REQUIRED)).isInstanceOf(Decision.Reject.class);
+                assertThat(threaded.decide(payment("b"), REQUIRED)).isInstanceOf(Decision.Reject.class);
+                assertThat(threaded.decide(payment("stuck"), REQUIRED))
+                        .as("only the stuck claim lapsed").isInstanceOf(Proceed.class);
+                assertThat(listener.failedStoreCalls).as("the stuck call counted as failed once").hasValue(1);
+            } finally {
+                unblock.countDown();
+            }
+        }
+
+        @Test
+        void anErrorInOneRenewalIsCountedAndTheNextTickRenewsAgain() throws IOException {
+            AtomicInteger errorsLeft = new AtomicInteger(1);
+            IdempotencyStore erring = request -> {
+                ClaimResult result = memory.claim(request);
+                if (result instanceof ClaimResult.Acquired acquired) {
+                    return new ClaimResult.Acquired(new DelegatingClaim(acquired.claim()) {
+                        @Override
+                        public boolean renew(Duration lease) {
+                            if (errorsLeft.getAndDecrement() > 0) {
+                                throw new LinkageError("a class failed to load in the store client");
+                            }
+                            return super.renew(lease);
+                        }
+                    });
+                }
+                return result;
+            };
+            try (IdempotencyEngine engine = engine(erring, StoreFailureMode.FAIL_CLOSED)) {
+                Proceed running = (Proceed) engine.decide(payment("k1"), REQUIRED);
+                clock.advance(Duration.ofSeconds(10));
+                scheduler.runPeriodicTasks();
+                assertThat(listener.failedStoreCalls).hasValue(1);
+                scheduler.runPeriodicTasks();
+                assertThat(listener.renewals).hasValue(1);
+                clock.advance(Duration.ofSeconds(25)); // 35 s after the claim, 25 s after the renewal
+                assertThat(engine.decide(payment("k1"), REQUIRED)).isInstanceOf(Decision.Reject.class);
+                assertThat(running.complete(CREATED)).isTrue();
+            }
+        }
+
+        @Test
+        void renewalFollowsTheMonotonicTimeSourceNotTheWallClock() throws IOException {
+            java.util.concurrent.atomic.AtomicLong ticker = new java.util.concurrent.atomic.AtomicLong();
+            try (IdempotencyEngine monotonic = IdempotencyEngine.builder(store).nanoTime(ticker::get).listener(listener)
+                    .renewalScheduler(scheduler).storeCallExecutor(Runnable::run).build()) {
+                monotonic.decide(payment("k1"), REQUIRED);
+                clock.advance(Duration.ofHours(1)); // a wall clock step
+                scheduler.runPeriodicTasks();
+                assertThat(listener.renewals).as("a wall clock step does not rush renewal").hasValue(0);
+                ticker.addAndGet(Duration.ofSeconds(10).toNanos());
+                scheduler.runPeriodicTasks();
+                assertThat(listener.renewals).hasValue(1);
+            }
+        }
+    }
+
+    @Nested
     class Completion {
 
         @Test
@@ -376,12 +505,41 @@ class IdempotencyEngineTest {
         }
 
         @Test
-        void responseOverTheStoredBodyLimitIsNotStoredAndTheKeyIsReleased() throws IOException {
+        void responseOverTheStoredBodyLimitIsRecordedWithoutItsBodyAndNotRunAgain() throws IOException {
             EndpointPolicy small = REQUIRED.toBuilder().maxStoredBodyBytes(4).build();
             Proceed first = proceed(payment("k1"), small);
             assertThat(first.maxStoredBodyBytes()).isEqualTo(4);
-            assertThat(first.complete(new StoredResponse(201, List.of(), new byte[5]))).isFalse();
-            proceed(payment("k1"), small);
+            assertThat(first.complete(new StoredResponse(201, List.of(new ResponseHeader("Location", "/p/1"),
+                    new ResponseHeader("Set-Cookie", "s=1")), new byte[5]))).isTrue();
+
+            StoredResponse replay = replayed(payment("k1"), small);
+            assertThat(replay.status()).isEqualTo(201);
+            assertThat(replay.headers()).containsExactly(new ResponseHeader("Location", "/p/1"),
+                    new ResponseHeader(IdempotencyEngine.BODY_OMITTED_HEADER, "5"));
+            assertThat(replay.body()).isEmpty();
+        }
+
+        @Test
+        void responseAtTheStoredBodyLimitIsStoredWhole() throws IOException {
+            EndpointPolicy small = REQUIRED.toBuilder().maxStoredBodyBytes(4).build();
+            StoredResponse four = new StoredResponse(200, List.of(), new byte[] {1, 2, 3, 4});
+            proceed(payment("k1"), small).complete(four);
+            assertThat(replayed(payment("k1"), small)).isEqualTo(four);
+        }
+
+        @Test
+        void abandonedClaimIsKeptUntilItsLeaseRunsOutWithoutRenewal() throws IOException {
+            Proceed first = proceed(payment("k1"), REQUIRED);
+            first.abandon("the client reset the stream");
+            first.release(Outcome.NOT_STORED);
+            assertThat(first.complete(CREATED)).as("settled once").isFalse();
+            clock.advance(Duration.ofSeconds(20));
+            scheduler.runPeriodicTasks();
+            assertThat(listener.renewals).hasValue(0);
+            assertThat(rejected(payment("k1"), REQUIRED).status()).isEqualTo(409);
+            clock.advance(Duration.ofSeconds(11));
+            proceed(payment("k1"), REQUIRED);
+            assertThat(listener.outcomes).containsExactly(Outcome.NEW, Outcome.NOT_STORED, Outcome.IN_FLIGHT, Outcome.NEW);
         }
 
         @Test
@@ -443,30 +601,41 @@ class IdempotencyEngineTest {
 
         @Test
         void responseWhoseStoringFailedIsStoredWhenTheStoreComesBackWithinTheLease() throws IOException {
-            try (IdempotencyEngine failing = engine(completeFailing(new AtomicInteger(3)), StoreFailureMode.FAIL_CLOSED)) {
+            AtomicInteger failuresLeft = new AtomicInteger(3);
+            try (IdempotencyEngine failing = engine(completeFailing(failuresLeft), StoreFailureMode.FAIL_CLOSED)) {
                 ((Proceed) failing.decide(payment("k1"), REQUIRED)).complete(CREATED);
+                scheduler.runPeriodicTasks();
+                assertThat(failuresLeft.get()).as("no retry before its time").isEqualTo(2);
+                clock.advance(Duration.ofSeconds(1));
                 scheduler.runPeriodicTasks(); // fails again
                 assertThat(failing.decide(payment("k1"), REQUIRED)).isInstanceOf(Decision.Reject.class);
                 clock.advance(Duration.ofSeconds(10));
                 scheduler.runPeriodicTasks(); // fails again
+                clock.advance(Duration.ofSeconds(1));
                 scheduler.runPeriodicTasks(); // the store is back
 
                 assertThat(failing.decide(payment("k1"), REQUIRED)).isEqualTo(new Decision.Replay(CREATED));
-                assertThat(scheduler.activeTasks()).as("only the engines' renewal tasks").isEqualTo(2);
+                int attempts = failuresLeft.get();
+                clock.advance(Duration.ofSeconds(1));
+                scheduler.runPeriodicTasks();
+                assertThat(failuresLeft.get()).as("no attempt after it was stored").isEqualTo(attempts);
             }
         }
 
         @Test
         void storingIsRetriedOnlyUntilTheLeaseRunsOutThenARetryRunsTheHandler() throws IOException {
-            try (IdempotencyEngine failing = engine(completeFailing(new AtomicInteger(Integer.MAX_VALUE)),
-                    StoreFailureMode.FAIL_CLOSED)) {
+            AtomicInteger failuresLeft = new AtomicInteger(Integer.MAX_VALUE);
+            try (IdempotencyEngine failing = engine(completeFailing(failuresLeft), StoreFailureMode.FAIL_CLOSED)) {
                 ((Proceed) failing.decide(payment("k1"), REQUIRED)).complete(CREATED);
+                clock.advance(Duration.ofSeconds(1));
                 scheduler.runPeriodicTasks();
-                assertThat(scheduler.activeTasks()).as("the engines' renewal tasks and the retry").isEqualTo(3);
-                clock.advance(Duration.ofSeconds(30));
+                assertThat(failuresLeft.get()).as("retried once").isEqualTo(Integer.MAX_VALUE - 2);
+                clock.advance(Duration.ofSeconds(29));
+                scheduler.runPeriodicTasks();
+                clock.advance(Duration.ofSeconds(1));
                 scheduler.runPeriodicTasks();
 
-                assertThat(scheduler.activeTasks()).as("only the engines' renewal tasks").isEqualTo(2);
+                assertThat(failuresLeft.get()).as("no attempt once the lease ran out").isEqualTo(Integer.MAX_VALUE - 2);
                 assertThat(failing.decide(payment("k1"), REQUIRED)).isInstanceOf(Proceed.class);
             }
         }
@@ -516,6 +685,7 @@ class IdempotencyEngineTest {
         final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
         final AtomicInteger failedStoreCalls = new AtomicInteger();
         final AtomicInteger renewals = new AtomicInteger();
+        volatile CountDownLatch renewalsObserved = new CountDownLatch(0);
 
         @Override
         public void onOutcome(Outcome outcome, RequestView request) {
@@ -528,13 +698,19 @@ class IdempotencyEngineTest {
                 failedStoreCalls.incrementAndGet();
             } else if (operation == StoreOperation.RENEW) {
                 renewals.incrementAndGet();
+                renewalsObserved.countDown();
             }
         }
     }
 
-    /** A claim whose first completes fail as if the store were unreachable. */
-    private record FailingCompleteClaim(io.github.idempotency.core.store.Claim delegate, AtomicInteger failuresLeft)
-            implements io.github.idempotency.core.store.Claim {
+    /** A claim that passes every call to another; tests override the call they change. */
+    private static class DelegatingClaim implements io.github.idempotency.core.store.Claim {
+        private final io.github.idempotency.core.store.Claim delegate;
+
+        DelegatingClaim(io.github.idempotency.core.store.Claim delegate) {
+            this.delegate = delegate;
+        }
+
         @Override
         public io.github.idempotency.core.store.EntryKey key() {
             return delegate.key();
@@ -547,9 +723,6 @@ class IdempotencyEngineTest {
 
         @Override
         public boolean complete(StoredResponse response, Duration ttl) {
-            if (failuresLeft.getAndDecrement() > 0) {
-                throw new IdempotencyStoreException("connection reset while storing");
-            }
             return delegate.complete(response, ttl);
         }
 
@@ -561,6 +734,24 @@ class IdempotencyEngineTest {
         @Override
         public boolean renew(Duration lease) {
             return delegate.renew(lease);
+        }
+    }
+
+    /** A claim whose first completes fail as if the store were unreachable. */
+    private static final class FailingCompleteClaim extends DelegatingClaim {
+        private final AtomicInteger failuresLeft;
+
+        FailingCompleteClaim(io.github.idempotency.core.store.Claim delegate, AtomicInteger failuresLeft) {
+            super(delegate);
+            this.failuresLeft = failuresLeft;
+        }
+
+        @Override
+        public boolean complete(StoredResponse response, Duration ttl) {
+            if (failuresLeft.getAndDecrement() > 0) {
+                throw new IdempotencyStoreException("connection reset while storing");
+            }
+            return super.complete(response, ttl);
         }
     }
 }

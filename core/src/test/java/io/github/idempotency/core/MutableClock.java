@@ -49,6 +49,15 @@ public final class MutableClock extends Clock {
         return now.updateAndGet(t -> t.plus(duration));
     }
 
+    /**
+     * @return this clock's time in nanoseconds since the epoch: a monotonic source (the clock only
+     *     moves forward) for {@code IdempotencyEngine.Builder#nanoTime}
+     */
+    public long nanoTime() {
+        Instant t = now.get();
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
     @Override
     public Instant instant() {
         return now.get();

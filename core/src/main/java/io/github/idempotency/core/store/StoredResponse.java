@@ -1,5 +1,7 @@
 package io.github.idempotency.core.store;
 
+import io.github.idempotency.core.IdempotencyEngine;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -18,12 +20,29 @@ import java.util.Objects;
  */
 public record StoredResponse(int status, List<ResponseHeader> headers, byte[] body) {
 
+    private static final byte[] EMPTY_BODY = new byte[0];
+
     public StoredResponse {
         if (status < 100 || status > 999) {
             throw new IllegalArgumentException("HTTP status must be a three-digit code, was " + status);
         }
         headers = List.copyOf(headers);
         Objects.requireNonNull(body, "body");
+    }
+
+    /**
+     * The record of a response whose body is too large to store: the same status and headers
+     * plus {@value io.github.idempotency.core.IdempotencyEngine#BODY_OMITTED_HEADER}{@code : }
+     * the body length, and an empty body.
+     *
+     * @param bodyLength the length of the body that was sent and is not stored
+     * @return the record without the body
+     */
+    public StoredResponse withBodyOmitted(long bodyLength) {
+        List<ResponseHeader> lines = new ArrayList<>(headers.size() + 1);
+        lines.addAll(headers);
+        lines.add(new ResponseHeader(IdempotencyEngine.BODY_OMITTED_HEADER, Long.toString(bodyLength)));
+        return new StoredResponse(status, lines, EMPTY_BODY);
     }
 
     /** @return every value of the header {@code name} (case-insensitive), in order */
