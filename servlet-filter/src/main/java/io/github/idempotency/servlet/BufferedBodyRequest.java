@@ -32,18 +32,29 @@ import java.util.Optional;
 
 /**
  * A request whose body can be read once into memory and is then served to the application from
- * that copy.
+ * that copy, in every form the Servlet API offers it.
  *
- * <p>Until {@link #buffer(long, RequestView.BodySink)} is called, every method delegates to the
- * wrapped request, so installing this wrapper costs nothing for requests that are never
- * buffered. After buffering, {@link #getInputStream()} and {@link #getReader()} read the buffered
- * bytes, and for {@code application/x-www-form-urlencoded} bodies the {@code getParameter*}
- * methods return the query string parameters followed by the body parameters, as the container
- * would have. The reader and form parameters use the request's character encoding; without one,
- * the reader uses ISO-8859-1 (the Servlet default) and form parameters UTF-8 (the HTML form
- * encoding). Form bodies are parsed for every HTTP method. Multipart bodies are buffered too,
- * but {@link #getParts()} is then unavailable (the container can no longer parse them): read
- * multipart requests through {@link #getInputStream()} or leave them unguarded.
+ * <p>Until the body is buffered, every method delegates to the wrapped request, so installing this
+ * wrapper costs nothing for requests that are never buffered. The body is buffered by
+ * {@link #buffer(long, RequestView.BodySink)} (the engine reading it for the fingerprint) or,
+ * after {@link #bufferOnFirstRead(long)}, as soon as anything reads it through this wrapper (a
+ * filter reading a form parameter, a multipart resolver), so that the engine still gets the raw
+ * bytes afterwards. After buffering, the application sees what the container would have shown it:
+ * <ul>
+ *   <li>{@link #getInputStream()} and {@link #getReader()} read the buffered bytes;</li>
+ *   <li>{@link #getParts()} and {@link #getPart(String)} parse a {@code multipart/form-data}
+ *       body from the buffer;</li>
+ *   <li>for a {@code POST} with an {@code application/x-www-form-urlencoded} or
+ *       {@code multipart/form-data} body, the {@code getParameter*} methods return the query
+ *       string parameters followed by the body's (for multipart, its parts without a file name),
+ *       as the Servlet specification has containers do for {@code POST} only; other methods get
+ *       the query string parameters (Spring's {@code FormContentFilter} adds the body's for
+ *       {@code PUT}, {@code PATCH} and {@code DELETE}).</li>
+ * </ul>
+ * The reader and the parameters use the request's character encoding; without one, the reader
+ * uses ISO-8859-1 (the Servlet default) and parameters and part headers UTF-8 (the HTML form
+ * encoding). Parts are held in memory (the request body limit bounds them) and are not checked
+ * against the servlet's {@code @MultipartConfig} limits.
  *
  * <p>Like the request it wraps, an instance serves one request and is not thread-safe.
  */
@@ -59,6 +70,16 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
     private ServletInputStream bufferedStream;
     private BufferedReader bufferedReader;
     private Map<String, String[]> formParameters;
+    /** What {@link #read} had read when it found the body over its limit, and the byte past it. */
+    private byte[] partial;
+    private int partialLength;
+    private int overflowByte;
+    private List<Part> parts;
+    /** The limit of buffering on first read; negative when the body is buffered only by {@link #buffer}. */
+    private long firstReadLimit = -1;
+    /** Set when buffering on first read found more than its limit: the body is then served unbuffered. */
+    private BodyTooLargeException firstReadOverflow;
+    private ServletInputStream overflowStream;
 
     /** @param request the request to wrap */
     public BufferedBodyRequest(HttpServletRequest request) {
@@ -86,9 +107,25 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
     }
 
     /**
+     * Has the body buffered as soon as anything reads it through this wrapper, instead of the
+     * container parsing it: for a request that may be guarded, where something (a filter reading
+     * a form parameter, Spring's multipart resolver) reads the body before the engine does. A body
+     * whose declared {@code Content-Length} exceeds {@code maxBytes} is left to the container; one
+     * without a declared length that turns out larger is then served unbuffered through
+     * {@link #getInputStream()} and {@link #getReader()}, its form parameters and parts are not
+     * available (an {@link IllegalStateException} says why), and {@link #buffer} answers
+     * {@link BodyTooLargeException}.
+     *
+     * @param maxBytes the most bytes buffered
+     */
+    public void bufferOnFirstRead(long maxBytes) {
+        this.firstReadLimit = maxBytes;
+    }
+
+    /**
      * Reads the whole body from the wrapped request into memory, passing every chunk to
-     * {@code sink} as it arrives. Called again, it passes the buffered body to {@code sink} without
-     * reading anything.
+     * {@code sink} as it arrives. Called again, or after the body was buffered on first read, it
+     * passes the buffered body to {@code sink} without reading anything.
      *
      * @param maxBytes the most bytes the body may have
      * @param sink receives the body bytes in order
@@ -100,17 +137,34 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
      */
     public void buffer(long maxBytes, RequestView.BodySink sink) throws IOException {
         if (body != null) {
+            if (bodyLength > maxBytes) {
+                throw new BodyTooLargeException(maxBytes);
+            }
             sink.update(body, 0, bodyLength);
             return;
         }
-        if (bodyReadByApplication) {
-            throw new IllegalStateException("the request body was read before it could be buffered");
-        }
-        long limit = Math.min(maxBytes, MAX_ARRAY_LENGTH);
         long declared = getRequest().getContentLengthLong();
         if (declared > maxBytes) {
             throw new BodyTooLargeException(maxBytes);
         }
+        if (firstReadOverflow != null) {
+            throw new BodyTooLargeException(Math.min(maxBytes, firstReadOverflow.limit()));
+        }
+        if (bodyReadByApplication) {
+            throw new IllegalStateException("the request body was read before it could be buffered");
+        }
+        read(maxBytes, sink);
+    }
+
+    /**
+     * Reads the body into {@link #body}.
+     *
+     * @throws BodyTooLargeException past {@code maxBytes}, with what was read in {@link #body}
+     *     and {@link #bodyLength} nonetheless (the stream has been consumed that far)
+     */
+    private void read(long maxBytes, RequestView.BodySink sink) throws IOException {
+        long limit = Math.min(maxBytes, MAX_ARRAY_LENGTH);
+        long declared = getRequest().getContentLengthLong();
         byte[] data = new byte[(int) (declared >= 0 ? Math.min(declared, limit) : Math.min(INITIAL_CAPACITY, limit))];
         int count = 0;
         ServletInputStream in = getRequest().getInputStream();
@@ -123,6 +177,9 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
                     break;
                 }
                 if (count >= limit) {
+                    partial = data;
+                    partialLength = count;
+                    overflowByte = next;
                     throw new BodyTooLargeException(maxBytes);
                 }
                 data = Arrays.copyOf(data, (int) Math.min(limit, Math.max(INITIAL_CAPACITY, 2L * data.length)));
@@ -154,11 +211,37 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
         return body != null;
     }
 
+    /**
+     * Buffers the body for the application's first read, if {@link #bufferOnFirstRead} asked for
+     * it and the body is not buffered yet.
+     *
+     * @return whether the body is buffered now
+     */
+    private boolean bufferedForApplication() throws IOException {
+        if (body != null) {
+            return true;
+        }
+        if (firstReadLimit < 0 || bodyReadByApplication || getRequest().getContentLengthLong() > firstReadLimit) {
+            return false;
+        }
+        try {
+            read(firstReadLimit, (bytes, offset, length) -> { });
+            return true;
+        } catch (BodyTooLargeException e) {
+            firstReadOverflow = e;
+            byte[] prefix = Arrays.copyOf(partial, partialLength + 1);
+            prefix[partialLength] = (byte) overflowByte;
+            partial = null;
+            overflowStream = new ChainedInputStream(prefix, super.getInputStream());
+            return false;
+        }
+    }
+
     @Override
     public ServletInputStream getInputStream() throws IOException {
-        if (body == null) {
+        if (!bufferedForApplication()) {
             bodyReadByApplication = true;
-            return super.getInputStream();
+            return overflowStream != null ? overflowStream : super.getInputStream();
         }
         if (bufferedReader != null) {
             throw new IllegalStateException("getReader() has already been called for this request");
@@ -171,8 +254,12 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
 
     @Override
     public BufferedReader getReader() throws IOException {
-        if (body == null) {
+        if (!bufferedForApplication()) {
             bodyReadByApplication = true;
+            if (overflowStream != null) {
+                return new BufferedReader(new InputStreamReader(overflowStream,
+                        declaredCharset().orElse(StandardCharsets.ISO_8859_1)));
+            }
             return super.getReader();
         }
         if (bufferedStream != null) {
@@ -216,36 +303,63 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
 
     @Override
     public Collection<Part> getParts() throws IOException, ServletException {
-        if (body == null) {
+        if (!bufferedForApplication()) {
+            requireNoOverflow("parts");
             bodyReadByApplication = true;
             return super.getParts();
         }
-        throw multipartUnavailable();
+        return parts();
     }
 
     @Override
     public Part getPart(String name) throws IOException, ServletException {
-        if (body == null) {
+        if (!bufferedForApplication()) {
+            requireNoOverflow("parts");
             bodyReadByApplication = true;
             return super.getPart(name);
         }
-        throw multipartUnavailable();
+        for (Part part : parts()) {
+            if (part.getName().equals(name)) {
+                return part;
+            }
+        }
+        return null;
     }
 
-    private static ServletException multipartUnavailable() {
-        return new ServletException("multipart parts are unavailable on a request whose body was buffered"
-                + " for idempotency; read it with getInputStream(), or do not guard this path");
+    private List<Part> parts() throws ServletException {
+        if (parts == null) {
+            if (!MultipartBody.isMultipart(getContentType())) {
+                throw new ServletException("the request is not multipart/form-data (Content-Type: "
+                        + getContentType() + "), so it has no parts");
+            }
+            parts = Collections.unmodifiableList(MultipartBody.parse(body, bodyLength, getContentType(), formCharset()));
+        }
+        return parts;
+    }
+
+    private void requireNoOverflow(String what) {
+        if (firstReadOverflow != null) {
+            throw new IllegalStateException("the " + what + " of this request cannot be read: its body has no"
+                    + " Content-Length, carries an Idempotency-Key and exceeds the " + firstReadOverflow.limit()
+                    + " bytes buffered for idempotency; send it with a Content-Length or raise the request body limit");
+        }
     }
 
     private boolean servesFormParameters() {
-        if (!isForm(getContentType())) {
+        String contentType = getContentType();
+        if (!"POST".equalsIgnoreCase(getMethod()) || !(isForm(contentType) || MultipartBody.isMultipart(contentType))) {
             return false;
         }
-        if (body == null) {
-            bodyReadByApplication = true; // the container parses the form from the unread body
-            return false;
+        try {
+            if (bufferedForApplication()) {
+                return true;
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("the request body could not be read for its parameters: " + e.getMessage(), e);
         }
-        return true;
+        requireNoOverflow("parameters");
+        bodyReadByApplication = true; // the container parses the form from the unread body
+        return false;
     }
 
     private static boolean isForm(String contentType) {
@@ -260,8 +374,17 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
             if (query != null) {
                 parseUrlEncoded(query, StandardCharsets.UTF_8, collected);
             }
-            parseUrlEncoded(new String(body, 0, bodyLength, StandardCharsets.ISO_8859_1),
-                    formCharset(), collected);
+            if (isForm(getContentType())) {
+                parseUrlEncoded(new String(body, 0, bodyLength, StandardCharsets.ISO_8859_1), formCharset(), collected);
+            } else {
+                try {
+                    MultipartBody.textFields(parts(), formCharset())
+                            .forEach((name, values) -> collected.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));
+                } catch (ServletException e) {
+                    throw new IllegalStateException("the multipart body could not be parsed for its parameters: "
+                            + e.getMessage(), e);
+                }
+            }
             Map<String, String[]> parameters = new LinkedHashMap<>();
             collected.forEach((name, values) -> parameters.put(name, values.toArray(String[]::new)));
             formParameters = Collections.unmodifiableMap(parameters);
@@ -310,6 +433,47 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
             return declaredCharset().orElse(StandardCharsets.UTF_8);
         } catch (UnsupportedEncodingException unknown) {
             return StandardCharsets.UTF_8;
+        }
+    }
+
+    /** The bytes read before a body was found too large to buffer, then the rest of the container's stream. */
+    private static final class ChainedInputStream extends ServletInputStream {
+        private final ByteArrayInputStream head;
+        private final ServletInputStream rest;
+
+        ChainedInputStream(byte[] head, ServletInputStream rest) {
+            this.head = new ByteArrayInputStream(head);
+            this.rest = rest;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = head.read();
+            return b >= 0 ? b : rest.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            int n = head.read(b, off, len);
+            return n > 0 ? n : rest.read(b, off, len);
+        }
+
+        @Override
+        public boolean isFinished() {
+            return head.available() == 0 && rest.isFinished();
+        }
+
+        @Override
+        public boolean isReady() {
+            return head.available() > 0 || rest.isReady();
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+            throw new IllegalStateException("non-blocking reads are not available on a body read partly for idempotency");
         }
     }
 

@@ -53,12 +53,18 @@ import java.util.Optional;
  *       a replay of such a response carries the status and headers without the error page.</li>
  * </ul>
  *
- * <p>The capture is incomplete, and {@link #toStoredResponse()} refuses, when the body grows past
- * the bound given to {@link #startCapture(long)} (the client still receives everything; the copy
- * is dropped), when the output stream or writer was obtained before capture started, when the
- * writer was given characters its charset cannot encode (the container replaces those in its
- * own way), or when {@link ServletOutputStream#print(String)} was given non-ASCII characters
- * (containers encode those differently).
+ * <p>The body copy is dropped, and {@link #toStoredResponse()} gives the status and headers with
+ * the body {@link StoredResponse#withBodyOmitted(long) marked as omitted}, when the body grows past
+ * the bound given to {@link #startCapture(long)} (the client still receives everything), when the
+ * output stream or writer was obtained before capture started, when the writer was given
+ * characters its charset cannot encode (the container replaces those in its own way), or when
+ * {@link ServletOutputStream#print(String)} was given non-ASCII characters (containers encode
+ * those differently).
+ *
+ * <p>While capturing, a write to the client that fails (the client went away, an HTTP/2 stream
+ * was reset) does not reach the application: the copy goes on, nothing more is sent, and the
+ * application finishes its response as if the client were there, so that what it produced can be
+ * stored whole. {@link #clientFailure()} tells whether that happened.
  *
  * <p>Until capture starts, every method delegates to the wrapped response without copying, so a
  * framework adapter can install this wrapper on every request and start capture only for the
@@ -86,6 +92,7 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
     private long declaredContentLength = -1;
     private long bodyBytesWritten;
     private Runnable bodyCompleteAction;
+    private IOException clientFailure;
 
     /** @param response the response to wrap */
     public CapturingResponse(HttpServletResponse response) {
@@ -148,7 +155,10 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         return uncapturedReason().isEmpty();
     }
 
-    /** @return why the capture is not complete, in words fit for a log line; empty when it is */
+    /**
+     * @return why the body copy is not complete, in words fit for a log line; empty when it is.
+     *     A response whose copy is not complete is stored with its body omitted.
+     */
     public Optional<String> uncapturedReason() {
         if (!capturing) {
             return Optional.of("capture was never started");
@@ -170,13 +180,13 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
      * header lines and body. Call it when the application is done with the response (after the
      * filter chain returned, or when asynchronous processing completed).
      *
-     * @return the response as sent to the client
-     * @throws IllegalStateException if the capture is not complete
+     * @return the response as sent to the client; with its body omitted when the body copy is not
+     *     complete ({@link #uncapturedReason()})
+     * @throws IllegalStateException if capture was never started
      */
     public StoredResponse toStoredResponse() {
-        Optional<String> reason = uncapturedReason();
-        if (reason.isPresent()) {
-            throw new IllegalStateException("the response was not captured: " + reason.get());
+        if (!capturing) {
+            throw new IllegalStateException("the response was not captured: capture was never started");
         }
         List<ResponseHeader> lines = new ArrayList<>(headers.size() + 1);
         String contentType = errorSent ? null : super.getContentType();
@@ -184,7 +194,40 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
             lines.add(new ResponseHeader("Content-Type", contentType));
         }
         lines.addAll(headers);
+        if (uncapturedReason().isPresent()) {
+            return new StoredResponse(super.getStatus(), lines, EMPTY).withBodyOmitted(bodyBytesWritten);
+        }
         return new StoredResponse(super.getStatus(), lines, body.toByteArray());
+    }
+
+    /**
+     * @return whether the application has started sending the response since capture started:
+     *     written body bytes, or a response the container committed
+     */
+    public boolean isBodyStarted() {
+        return bodyBytesWritten > 0 || super.isCommitted();
+    }
+
+    /**
+     * @return whether the application wrote fewer body bytes than the {@code Content-Length} it
+     *     declared (and neither {@code sendError} nor {@code sendRedirect} replaced the body): a
+     *     response the application itself cut short
+     */
+    public boolean isShorterThanDeclared() {
+        return capturing && !bodyClosedByContainer && declaredContentLength >= 0 && bodyBytesWritten < declaredContentLength;
+    }
+
+    /** @return whether {@code sendError} was called since capture started */
+    public boolean isErrorSent() {
+        return errorSent;
+    }
+
+    /**
+     * @return the failure of the first write to the client that failed while capturing (the
+     *     client went away); empty when every write reached the container
+     */
+    public Optional<IOException> clientFailure() {
+        return Optional.ofNullable(clientFailure);
     }
 
     /**
@@ -261,7 +304,7 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
             return containerWriter;
         }
         writerCopy = new WriterCopy(charset);
-        writer = new PrintWriter(new TeeWriter(containerWriter), false) {
+        writer = new PrintWriter(new TeeWriter(containerWriter, writerCopy), false) {
             @Override
             public boolean checkError() {
                 return super.checkError() || containerWriter.checkError();
@@ -270,8 +313,9 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         return writer;
     }
 
+    /** Whether body bytes go to the copy (which itself stops keeping them past its bound). */
     private boolean copying() {
-        return capturing && !bodyClosedByContainer && incompleteReason == null && !body.overflowed;
+        return capturing && !bodyClosedByContainer && incompleteReason == null;
     }
 
     @Override
@@ -297,9 +341,38 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
     @Override
     public void sendRedirect(String location) throws IOException {
         super.sendRedirect(location);
+        redirected(true);
+    }
+
+    /** Servlet 6.1; reached only on a 6.1 container. */
+    @Override
+    public void sendRedirect(String location, int sc) throws IOException {
+        super.sendRedirect(location, sc);
+        redirected(true);
+    }
+
+    /** Servlet 6.1; reached only on a 6.1 container. */
+    @Override
+    public void sendRedirect(String location, boolean clearBuffer) throws IOException {
+        super.sendRedirect(location, clearBuffer);
+        redirected(clearBuffer);
+    }
+
+    /** Servlet 6.1; reached only on a 6.1 container. */
+    @Override
+    public void sendRedirect(String location, int sc, boolean clearBuffer) throws IOException {
+        super.sendRedirect(location, sc, clearBuffer);
+        redirected(clearBuffer);
+    }
+
+    /** The container has sent a redirect: its Location, and the body written so far unless it was cleared. */
+    private void redirected(boolean bodyCleared) {
         if (capturing) {
             bodyClosedByContainer = true;
-            body.clear();
+            if (bodyCleared) {
+                body.clear();
+                bodyBytesWritten = 0;
+            }
             replaceHeader("Location", super.getHeader("Location"));
             bodyComplete();
         }
@@ -315,9 +388,12 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
             bodyClosedByContainer = false;
             declaredContentLength = -1;
             bodyBytesWritten = 0;
+            // The application may go on with the stream or writer it holds; new ones follow the reset's charset.
             stream = null;
             writer = null;
-            writerCopy = null;
+            if (writerCopy != null) {
+                writerCopy.reset();
+            }
         }
     }
 
@@ -583,29 +659,34 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         }
     }
 
-    /** Passes characters to the container's writer and their encoding to the copy. */
+    /**
+     * Passes characters to the container's writer and their encoding to the copy. (The
+     * container's writer never throws: a client that went away only sets its error flag.)
+     */
     private final class TeeWriter extends Writer {
         private final PrintWriter out;
+        private final WriterCopy copy;
 
-        TeeWriter(PrintWriter out) {
+        TeeWriter(PrintWriter out, WriterCopy copy) {
             this.out = out;
+            this.copy = copy;
         }
 
         @Override
         public void write(int c) {
-            writerCopy.write(CharBuffer.wrap(new char[] {(char) c}));
+            copy.write(CharBuffer.wrap(new char[] {(char) c}));
             out.write(c);
         }
 
         @Override
         public void write(char[] cbuf, int off, int len) {
-            writerCopy.write(CharBuffer.wrap(cbuf, off, len));
+            copy.write(CharBuffer.wrap(cbuf, off, len));
             out.write(cbuf, off, len);
         }
 
         @Override
         public void write(String str, int off, int len) {
-            writerCopy.write(CharBuffer.wrap(str, off, off + len));
+            copy.write(CharBuffer.wrap(str, off, off + len));
             out.write(str, off, len);
         }
 
@@ -621,12 +702,25 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
         }
     }
 
-    /** Passes bytes to the container's stream and to the copy. */
+    /**
+     * Passes bytes to the container's stream and to the copy. Once a write to the client fails,
+     * the bytes go to the copy only (see the class description).
+     */
     private final class TeeOutputStream extends ServletOutputStream {
         private final ServletOutputStream out;
 
         TeeOutputStream(ServletOutputStream out) {
             this.out = out;
+        }
+
+        private boolean clientGone() {
+            return clientFailure != null;
+        }
+
+        private void clientFailed(IOException e) {
+            if (clientFailure == null) {
+                clientFailure = e;
+            }
         }
 
         @Override
@@ -635,7 +729,13 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
                 body.write(b);
             }
             counted(1);
-            out.write(b);
+            if (!clientGone()) {
+                try {
+                    out.write(b);
+                } catch (IOException e) {
+                    clientFailed(e);
+                }
+            }
         }
 
         @Override
@@ -644,7 +744,13 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
                 body.write(b, off, len);
             }
             counted(len);
-            out.write(b, off, len);
+            if (!clientGone()) {
+                try {
+                    out.write(b, off, len);
+                } catch (IOException e) {
+                    clientFailed(e);
+                }
+            }
         }
 
         /**
@@ -656,14 +762,18 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
             String text = String.valueOf(s);
             copyAscii(text);
             counted(text.length());
-            out.print(text);
+            if (!clientGone()) {
+                try {
+                    out.print(text);
+                } catch (IOException e) {
+                    clientFailed(e);
+                }
+            }
         }
 
         @Override
         public void println() throws IOException {
-            copyAscii("\r\n");
-            counted(2);
-            out.println();
+            print("\r\n");
         }
 
         private void copyAscii(String text) {
@@ -684,13 +794,25 @@ public final class CapturingResponse extends HttpServletResponseWrapper {
 
         @Override
         public void flush() throws IOException {
-            out.flush();
+            if (!clientGone()) {
+                try {
+                    out.flush();
+                } catch (IOException e) {
+                    clientFailed(e);
+                }
+            }
         }
 
         @Override
         public void close() throws IOException {
             bodyComplete();
-            out.close();
+            if (!clientGone()) {
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    clientFailed(e);
+                }
+            }
         }
 
         @Override

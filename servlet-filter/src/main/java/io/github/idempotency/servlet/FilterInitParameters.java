@@ -38,10 +38,11 @@ final class FilterInitParameters {
     static final String STORE_FAILURE_MODE = "store-failure-mode";
     static final String FINGERPRINT = "fingerprint";
     static final String EXCLUDED_RESPONSE_HEADERS = "excluded-response-headers";
+    static final String STORED_RESPONSE_HEADERS = "stored-response-headers";
 
     private static final List<String> KNOWN = List.of(KEY_HEADER, METHODS, PATHS, TTL, LEASE, KEY_REQUIRED,
             MAX_REQUEST_BODY, MAX_STORED_BODY, STORAGE_POLICY, CONCURRENCY, STORE_FAILURE_MODE, FINGERPRINT,
-            EXCLUDED_RESPONSE_HEADERS);
+            EXCLUDED_RESPONSE_HEADERS, STORED_RESPONSE_HEADERS);
     /** Settings of the engine rather than of the filter's endpoints. */
     private static final List<String> ENGINE_SETTINGS = List.of(KEY_HEADER, STORE_FAILURE_MODE);
 
@@ -148,16 +149,28 @@ final class FilterInitParameters {
                         "sha256 (exact body bytes) or json (JSON bodies in canonical form)");
             });
         }
-        String excluded = values.get(EXCLUDED_RESPONSE_HEADERS);
-        if (excluded != null) {
-            List<String> names = list(excluded);
-            if (!names.stream().allMatch(n -> TOKEN.matcher(n).matches())) {
-                throw invalid(EXCLUDED_RESPONSE_HEADERS, excluded,
-                        "a comma-separated list of header names, or an empty value to store all but hop-by-hop headers");
-            }
-            policy.excludedResponseHeaders(names.toArray(String[]::new));
+        policy.excludedResponseHeaders(headerNames(EXCLUDED_RESPONSE_HEADERS,
+                "a comma-separated list of header names, excluded in addition to Set-Cookie, Date and X-Auth-Token"));
+        String[] stored = headerNames(STORED_RESPONSE_HEADERS,
+                "a comma-separated list of the headers excluded by default (Set-Cookie, Date, X-Auth-Token) to store after all");
+        try {
+            policy.storedResponseHeaders(stored);
+        } catch (IllegalArgumentException e) {
+            throw invalid(STORED_RESPONSE_HEADERS, values.get(STORED_RESPONSE_HEADERS), e.getMessage());
         }
         return policy.build();
+    }
+
+    private String[] headerNames(String parameter, String accepted) throws ServletException {
+        String value = values.get(parameter);
+        if (value == null) {
+            return new String[0];
+        }
+        List<String> names = list(value);
+        if (!names.stream().allMatch(n -> TOKEN.matcher(n).matches())) {
+            throw invalid(parameter, value, accepted);
+        }
+        return names.toArray(String[]::new);
     }
 
     PathPatterns paths() throws ServletException {

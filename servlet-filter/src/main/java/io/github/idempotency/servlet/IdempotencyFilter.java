@@ -3,7 +3,6 @@ package io.github.idempotency.servlet;
 import io.github.idempotency.core.Decision;
 import io.github.idempotency.core.EndpointPolicy;
 import io.github.idempotency.core.IdempotencyEngine;
-import io.github.idempotency.core.Outcome;
 import io.github.idempotency.core.Proceed;
 import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
 import jakarta.servlet.AsyncContext;
@@ -23,7 +22,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,11 +41,14 @@ import org.slf4j.LoggerFactory;
  * passes the request on (not guarded after all, for example no key where none is required),
  * writes a replay or a problem through {@link DecisionWriter}, or runs the chain with the body
  * buffered ({@link ServletRequestView}) and the response captured ({@link CapturingResponse}),
- * then completes or releases the key, always exactly one of the two. Exceptions from the chain
- * release the key and propagate. When the application starts asynchronous processing, the response
- * is stored when the application calls {@link AsyncContext#complete()} (or, if the container
- * completes it, at {@link AsyncListener#onComplete}) and the key released on timeout or error;
- * the filter must then be registered with {@code asyncSupported} true.
+ * then ends the claim through {@link ClaimSettlement}: the response is stored; an exception from
+ * the chain releases the key if nothing was sent yet and propagates. When the application starts
+ * asynchronous processing, the response is stored when the application calls
+ * {@link AsyncContext#complete()} (or, if the container completes it, at
+ * {@link AsyncListener#onComplete}); on a timeout or an error the claim is kept until its lease
+ * runs out, since the application's work may still run. The filter must then be registered with
+ * {@code asyncSupported} true. A request that an outer idempotency filter (or the Spring adapter)
+ * already guards passes through untouched.
  *
  * <p>Create it in code with {@link #builder(IdempotencyEngine)}, or let the container create it
  * (no-argument constructor) and configure it with init-parameters; see {@link #init(FilterConfig)}.
@@ -136,7 +137,8 @@ public final class IdempotencyFilter implements Filter {
         }
         if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)
                 || request.getDispatcherType() != DispatcherType.REQUEST
-                || !policy.guards(request.getMethod()) || !paths.matches(pathWithinApplication(request))) {
+                || !policy.guards(request.getMethod()) || !paths.matches(pathWithinApplication(request))
+                || ClaimSettlement.find(request).isPresent()) {
             chain.doFilter(req, res);
             return;
         }
@@ -161,23 +163,20 @@ public final class IdempotencyFilter implements Filter {
     private static void proceed(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
             Proceed proceed) throws IOException, ServletException {
         CapturingResponse capturing = new CapturingResponse(response);
-        capturing.startCapture(proceed.maxStoredBodyBytes());
-        ClaimSettlement settlement = new ClaimSettlement(proceed, capturing, request.getMethod(), request.getRequestURI());
-        capturing.onBodyComplete(settlement::store);
-        HttpServletRequest forApplication = new AsyncCapturingRequest(request, capturing, settlement::store);
-        boolean settlesWhenAsyncEnds = false;
+        ClaimSettlement settlement = ClaimSettlement.attach(request, proceed, capturing);
+        HttpServletRequest forApplication = new AsyncCapturingRequest(request, capturing, settlement);
+        boolean returned = false;
         try {
             chain.doFilter(forApplication, capturing);
-            if (forApplication.isAsyncStarted()) {
-                forApplication.getAsyncContext().addListener(settlement);
-                settlesWhenAsyncEnds = true;
-            } else {
-                settlement.store();
-            }
+            returned = true;
         } finally {
-            if (!settlesWhenAsyncEnds) {
-                settlement.release(); // after an exception; does nothing once stored
-            }
+            if (!forApplication.isAsyncStarted()) {
+                if (returned) {
+                    settlement.handlerReturned();
+                } else {
+                    settlement.handlerFailed();
+                }
+            } // else the listener registered at startAsync ends the claim
         }
     }
 
@@ -227,19 +226,21 @@ public final class IdempotencyFilter implements Filter {
 
     /**
      * Hands the capturing response to every {@link AsyncContext} the application starts (also with
-     * {@code startAsync()} without arguments, which would otherwise bypass it), and stores the
-     * response when the application calls {@link AsyncContext#complete()}: before the container
-     * sends the end of the response, so that a retry arriving right after it gets the replay.
+     * {@code startAsync()} without arguments, which would otherwise bypass it), registers the
+     * settlement as its first listener (so that a timeout is seen before any listener of the
+     * application completes the response), and stores the response when the application calls
+     * {@link AsyncContext#complete()}: before the container sends the end of the response, so
+     * that a retry arriving right after it gets the replay.
      */
     private static final class AsyncCapturingRequest extends HttpServletRequestWrapper {
         private final CapturingResponse response;
-        private final Runnable beforeComplete;
+        private final ClaimSettlement settlement;
         private AsyncContext asyncContext;
 
-        AsyncCapturingRequest(HttpServletRequest request, CapturingResponse response, Runnable beforeComplete) {
+        AsyncCapturingRequest(HttpServletRequest request, CapturingResponse response, ClaimSettlement settlement) {
             super(request);
             this.response = response;
-            this.beforeComplete = beforeComplete;
+            this.settlement = settlement;
         }
 
         @Override
@@ -249,7 +250,11 @@ public final class IdempotencyFilter implements Filter {
 
         @Override
         public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
-            asyncContext = new CompletingAsyncContext(super.startAsync(request, response), beforeComplete);
+            AsyncContext started = super.startAsync(request, response);
+            if (asyncContext == null) {
+                started.addListener(settlement);
+            }
+            asyncContext = new CompletingAsyncContext(started, settlement::handlerReturned);
             return asyncContext;
         }
 
@@ -336,72 +341,6 @@ public final class IdempotencyFilter implements Filter {
         @Override
         public long getTimeout() {
             return delegate.getTimeout();
-        }
-    }
-
-    /**
-     * Ends one request's claim exactly once: {@link #store()} completes it with the captured
-     * response (or releases it when the capture is incomplete), {@link #release()} releases it.
-     * Whichever runs first wins; they may run on the request thread, an asynchronous thread or a
-     * container thread ({@link AsyncListener} events).
-     */
-    private static final class ClaimSettlement implements AsyncListener {
-        private final Proceed proceed;
-        private final CapturingResponse capturing;
-        private final String method;
-        private final String uri;
-        private final AtomicBoolean settled = new AtomicBoolean();
-
-        ClaimSettlement(Proceed proceed, CapturingResponse capturing, String method, String uri) {
-            this.proceed = proceed;
-            this.capturing = capturing;
-            this.method = method;
-            this.uri = uri;
-        }
-
-        void store() {
-            if (!settled.compareAndSet(false, true)) {
-                return;
-            }
-            Optional<String> uncaptured = capturing.uncapturedReason();
-            if (uncaptured.isPresent()) {
-                log.warn("Response to {} {} was sent but not stored, the Idempotency-Key is released: {}",
-                        method, uri, uncaptured.get());
-                proceed.release(Outcome.NOT_STORED);
-                return;
-            }
-            try {
-                proceed.complete(capturing.toStoredResponse());
-            } catch (RuntimeException e) {
-                proceed.release(Outcome.NOT_STORED);
-                throw e;
-            }
-        }
-
-        void release() {
-            if (settled.compareAndSet(false, true)) {
-                proceed.release(Outcome.NOT_STORED);
-            }
-        }
-
-        @Override
-        public void onComplete(AsyncEvent event) {
-            store();
-        }
-
-        @Override
-        public void onTimeout(AsyncEvent event) {
-            release();
-        }
-
-        @Override
-        public void onError(AsyncEvent event) {
-            release();
-        }
-
-        @Override
-        public void onStartAsync(AsyncEvent event) {
-            event.getAsyncContext().addListener(this);
         }
     }
 }

@@ -41,7 +41,8 @@ class IdempotencyFilterInitTest {
                 "max-stored-body", "2MiB",
                 "concurrency", "wait:500ms",
                 "fingerprint", "json",
-                "excluded-response-headers", "Set-Cookie, X-Trace")));
+                "excluded-response-headers", "X-Trace",
+                "stored-response-headers", "Date")));
 
         EndpointPolicy policy = parameters.policy();
 
@@ -53,7 +54,8 @@ class IdempotencyFilterInitTest {
         assertThat(policy.maxStoredBodyBytes()).isEqualTo(2 * 1024 * 1024);
         assertThat(policy.concurrency().maxWait()).isEqualTo(Duration.ofMillis(500));
         assertThat(policy.storesHeader("x-trace")).isFalse();
-        assertThat(policy.storesHeader("Date")).isTrue();
+        assertThat(policy.storesHeader("Set-Cookie")).as("still excluded by default").isFalse();
+        assertThat(policy.storesHeader("Date")).as("stored explicitly").isTrue();
     }
 
     @Test

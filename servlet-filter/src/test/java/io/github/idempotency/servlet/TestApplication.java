@@ -58,7 +58,7 @@ final class TestApplication implements ServletContainerInitializer {
 
     final MutableClock clock = new MutableClock();
     final CountingStore store = new CountingStore(InMemoryIdempotencyStore.builder().clock(clock).build());
-    final IdempotencyEngine engine = IdempotencyEngine.builder(store).clock(clock).build();
+    final IdempotencyEngine engine = IdempotencyEngine.builder(store).nanoTime(clock::nanoTime).build();
     private final Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
     private volatile Gate gate = new Gate();
     /** Per {@code X-Probe}: the stored response captured on a {@code /late/*} request, or why there is none. */
@@ -339,9 +339,19 @@ final class TestApplication implements ServletContainerInitializer {
                 }
                 case "/large" -> {
                     resp.setContentType("application/octet-stream");
+                    resp.setHeader("X-Large", "yes");
                     byte[] bytes = new byte[2 * MAX_STORED_BODY];
                     Arrays.fill(bytes, (byte) ('a' + n % 26));
                     resp.getOutputStream().write(bytes);
+                }
+                case "/large-writer" -> {
+                    resp.setContentType("text/plain;charset=UTF-8");
+                    resp.setHeader("X-Large", "yes");
+                    char[] chars = new char[MAX_STORED_BODY / 2];
+                    Arrays.fill(chars, (char) ('a' + n % 26));
+                    for (int i = 0; i < 4; i++) {
+                        resp.getWriter().write(chars);
+                    }
                 }
                 default -> resp.sendError(400, "unknown scenario " + scenario);
             }
