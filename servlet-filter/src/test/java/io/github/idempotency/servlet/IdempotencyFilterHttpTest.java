@@ -437,6 +437,209 @@ abstract class IdempotencyFilterHttpTest {
         assertThat(app.executions(key)).isEqualTo(1);
     }
 
+    // ---- never twice: every handler shape, every way a response ends
+
+    /** One handler shape of the matrix: where it is and the request it gets. */
+    private record Shape(String name, String path, String contentType, String body, boolean holdsItself) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static final String BOUNDARY = "----form-boundary-7MA4YWxk";
+
+    private static String multipart(String title, String fileContent) {
+        return "--" + BOUNDARY + "\r\n"
+                + "Content-Disposition: form-data; name=\"title\"\r\n\r\n" + title + "\r\n"
+                + "--" + BOUNDARY + "\r\n"
+                + "Content-Disposition: form-data; name=\"file\"; filename=\"report.bin\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n" + fileContent + "\r\n"
+                + "--" + BOUNDARY + "--\r\n";
+    }
+
+    static List<Shape> handlerShapes() {
+        return List.of(
+                new Shape("sync", "/api/echo", JSON, "{\"amount\":1}", false),
+                new Shape("startAsync", "/api/async", "text/plain", "payload", true),
+                new Shape("response over the stored-body limit", "/api/large", "text/plain", "x", false),
+                new Shape("multipart", "/api/multipart", "multipart/form-data; boundary=" + BOUNDARY,
+                        multipart("Q3 report", "binary\u0000\u0001\r\n--not-a-boundary"), false),
+                new Shape("form POST", "/api/form?source=web", "application/x-www-form-urlencoded",
+                        "name=J%C3%BCrgen&amount=12&tag=a&tag=b", false),
+                new Shape("getReader, chunked", "/api/reader", "text/plain", "line one\nline two", false));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("handlerShapes")
+    void everyHandlerShapeRunsOnceAnswers409WhileItRunsAndIsReplayedAfter(Shape shape) throws Exception {
+        String key = newKey();
+        TestApplication.Gate gate = app.newGate();
+        HttpRequest.Builder request = shapeRequest(shape, key);
+        if (!shape.holdsItself()) {
+            request.header("X-Hold", "yes");
+        }
+        CompletableFuture<HttpResponse<byte[]>> first = client.sendAsync(request.build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        awaitLatch(gate.entered);
+
+        HttpResponse<byte[]> duplicate;
+        try {
+            duplicate = send(shapeRequest(shape, key));
+        } finally {
+            gate.release.countDown();
+        }
+        HttpResponse<byte[]> original = first.get(30, TimeUnit.SECONDS);
+        HttpResponse<byte[]> retry = send(shapeRequest(shape, key));
+
+        assertProblem(duplicate, 409, "request-in-progress");
+        assertThat(original.statusCode()).as("the first response").isLessThan(300);
+        assertThat(original.body()).isNotEmpty();
+        assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(retry.statusCode()).isEqualTo(original.statusCode());
+        if (retry.headers().firstValue("Idempotent-Body-Omitted").isPresent()) {
+            assertThat(retry.headers().firstValue("Idempotent-Body-Omitted")).hasValue(Integer.toString(original.body().length));
+            assertThat(retry.body()).isEmpty();
+        } else {
+            assertReplayOf(original, retry);
+        }
+        assertThat(app.executions(key)).as("handler runs").isEqualTo(1);
+    }
+
+    private HttpRequest.Builder shapeRequest(Shape shape, String key) {
+        HttpRequest.Builder request = postRequest(shape.path(), key, shape.contentType(), shape.body());
+        if (shape.name().contains("chunked")) { // a publisher of unknown length: sent chunked
+            byte[] bytes = shape.body().getBytes(UTF_8);
+            request.POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes)));
+        }
+        return request;
+    }
+
+    @Test
+    void multipartPartsAndFieldsReachTheServletAndAnotherFileIs422() throws Exception {
+        String key = newKey();
+        String contentType = "multipart/form-data; boundary=" + BOUNDARY;
+        HttpResponse<byte[]> first = post("/api/multipart", key, contentType, multipart("Grüße", "abc"));
+        HttpResponse<byte[]> replay = post("/api/multipart", key, contentType, multipart("Grüße", "abc"));
+        HttpResponse<byte[]> otherFile = post("/api/multipart", key, contentType, multipart("Grüße", "abd"));
+
+        assertThat(text(first)).isEqualTo("title=Grüße parts=[title:null:null:7:" + java.util.Arrays.hashCode("Grüße".getBytes(UTF_8))
+                + "][file:report.bin:application/octet-stream:3:" + java.util.Arrays.hashCode("abc".getBytes(UTF_8)) + "] n=1");
+        assertReplayOf(first, replay);
+        assertProblem(otherFile, 422, "idempotency-key-reused");
+        assertThat(app.executions(key)).isEqualTo(1);
+    }
+
+    @Test
+    void aClientThatResetsTheConnectionMidBodyDoesNotFreeTheKey() throws Exception {
+        String key = newKey();
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(4096); // a small window: the server's writes block long before the end
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 10_000);
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("POST /big/huge HTTP/1.1\r\nHost: 127.0.0.1\r\nIdempotency-Key: " + key
+                    + "\r\nContent-Type: text/plain\r\nContent-Length: 1\r\n\r\nx").getBytes(ISO_8859_1));
+            socket.getOutputStream().flush();
+            byte[] start = socket.getInputStream().readNBytes(8192);
+            assertThat(new String(start, ISO_8859_1)).startsWith("HTTP/1.1 200");
+            socket.setSoLinger(true, 0); // close with a reset, as a client that gives up does
+        }
+
+        HttpResponse<byte[]> retry = post("/big/huge", key, "text/plain", "x"); // waits for the first to finish
+
+        assertThat(retry.statusCode()).isEqualTo(200);
+        assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(retry.body()).hasSize(TestApplication.HUGE_BODY);
+        assertThat(retry.body()[TestApplication.HUGE_BODY - 1]).isEqualTo((byte) (TestApplication.HUGE_BODY / (64 * 1024) - 1));
+        assertThat(app.executions(key)).isEqualTo(1);
+    }
+
+    @Test
+    void aHandlerThatFailsAfterSendingPartOfItsBodyKeepsItsKeyUntilTheLeaseRunsOut() throws Exception {
+        String key = newKey();
+        try {
+            post("/api/throw-mid-body", key, "text/plain", "x");
+        } catch (IOException cutShort) {
+            // the container ends the connection in the middle of the body
+        }
+
+        HttpResponse<byte[]> retry = post("/api/throw-mid-body", key, "text/plain", "x");
+
+        assertProblem(retry, 409, "request-in-progress");
+        assertThat(app.executions(key)).isEqualTo(1);
+    }
+
+    @Test
+    void aHandlerThatWritesLessThanItsContentLengthKeepsItsKeyUntilTheLeaseRunsOut() throws Exception {
+        String key = newKey();
+        try (Socket socket = new Socket("127.0.0.1", port)) { // the JDK client would wait for the missing bytes
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("POST /api/short-body HTTP/1.1\r\nHost: 127.0.0.1\r\nIdempotency-Key: " + key
+                    + "\r\nContent-Type: text/plain\r\nContent-Length: 1\r\n\r\nx").getBytes(ISO_8859_1));
+            String head = readHead(socket.getInputStream());
+            assertThat(head).startsWith("HTTP/1.1 200").containsIgnoringCase("Content-Length: 100");
+            assertThat(new String(socket.getInputStream().readNBytes(10), ISO_8859_1)).isEqualTo("ten bytes ");
+        }
+
+        HttpResponse<byte[]> retry = post("/api/short-body", key, "text/plain", "x");
+
+        assertProblem(retry, 409, "request-in-progress");
+        assertThat(app.executions(key)).isEqualTo(1);
+    }
+
+    /** Reads a response's status line and headers, up to and including the empty line. */
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("the connection ended within the response head: " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
+    @Test
+    void anAsyncTimeoutKeepsTheKeyWhileTheApplicationsWorkMayStillRun() throws Exception {
+        String key = newKey();
+        TestApplication.Gate gate = app.newGate();
+        try {
+            HttpResponse<byte[]> first = post("/api/async-timeout", key, "text/plain", "x");
+            HttpResponse<byte[]> retry = post("/api/async-timeout", key, "text/plain", "x");
+
+            assertThat(first.statusCode()).isEqualTo(503);
+            assertThat(text(first)).isEqualTo("timed out 1");
+            assertProblem(retry, 409, "request-in-progress");
+            assertThat(app.executions(key)).isEqualTo(1);
+        } finally {
+            gate.release.countDown();
+        }
+    }
+
+    @Test
+    void resetAfterTheWriterWasObtainedStoresWhatFollowsTheReset() throws Exception {
+        String key = newKey();
+        HttpResponse<byte[]> first = post("/api/reset-writer", key, "text/plain", "x");
+        HttpResponse<byte[]> replay = post("/api/reset-writer", key, "text/plain", "x");
+
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(text(first)).isEqualTo("final 1 via a new writer");
+        assertThat(first.headers().firstValue("X-Draft")).isEmpty();
+        assertReplayOf(first, replay);
+    }
+
+    @Test
+    void aRequestGuardedByTwoFiltersIsGuardedOnceByTheOuter() throws Exception {
+        String key = newKey();
+        HttpResponse<byte[]> first = post("/twice/echo", key, JSON, "{}");
+        HttpResponse<byte[]> replay = post("/twice/echo", key, JSON, "{}");
+
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertReplayOf(first, replay);
+        assertThat(app.executions(key)).isEqualTo(1);
+    }
+
     // ---- scope and guarding
 
     @Test

@@ -6,6 +6,9 @@ import io.github.idempotency.core.IdempotencyEngine;
 import io.github.idempotency.core.MutableClock;
 import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterRegistration;
@@ -18,6 +21,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.Part;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,6 +45,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /api/*}: guarded by a filter built in code, key required, request bodies up to
  *       {@value #MAX_REQUEST_BODY} bytes, responses stored up to {@value #MAX_STORED_BODY} bytes;</li>
  *   <li>{@code /wait/*}: guarded, duplicates wait for the first request;</li>
+ *   <li>{@code /big/*}: guarded, duplicates wait, responses stored up to {@value #BIG_STORED_BODY} bytes;</li>
+ *   <li>{@code /twice/*}: guarded by two idempotency filters, one inside the other;</li>
  *   <li>{@code /configured/*}: guarded by a filter the container creates from init-parameters,
  *       with its own in-memory store;</li>
  *   <li>{@code /open/*}: not guarded;</li>
@@ -49,12 +55,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       itself, as a framework adapter does. What was captured is kept in {@link #lateCaptures}
  *       under the request's {@code X-Probe} header.</li>
  * </ul>
- * The header {@code X-Test-User} makes the request authenticated as that user.
+ * The header {@code X-Test-User} makes the request authenticated as that user; the header
+ * {@code X-Hold} holds the handler at the current {@link Gate} before it does anything.
  */
 final class TestApplication implements ServletContainerInitializer {
 
     static final int MAX_REQUEST_BODY = 1024;
     static final int MAX_STORED_BODY = 4096;
+    static final int BIG_STORED_BODY = 32 * 1024 * 1024;
+    /** The body of {@code /big/huge}: larger than the socket buffers of client and server together. */
+    static final int HUGE_BODY = 16 * 1024 * 1024;
 
     final MutableClock clock = new MutableClock();
     final CountingStore store = new CountingStore(InMemoryIdempotencyStore.builder().clock(clock).build());
@@ -104,6 +114,20 @@ final class TestApplication implements ServletContainerInitializer {
                         .build())
                 .paths("/wait/*")
                 .build());
+        addFilter(context, "idempotency-big", IdempotencyFilter.builder(engine)
+                .policy(EndpointPolicy.builder()
+                        .keyRequired(true)
+                        .maxStoredBodyBytes(BIG_STORED_BODY)
+                        .concurrency(ConcurrencyPolicy.waitUpTo(Duration.ofHours(1))) // the engine clock stands still
+                        .build())
+                .paths("/big/*")
+                .build());
+        for (String name : new String[] {"idempotency-twice-outer", "idempotency-twice-inner"}) {
+            addFilter(context, name, IdempotencyFilter.builder(engine)
+                    .policy(EndpointPolicy.builder().keyRequired(true).build())
+                    .paths("/twice/*")
+                    .build());
+        }
         FilterRegistration.Dynamic configured = context.addFilter("idempotency-configured", IdempotencyFilter.class);
         configured.setInitParameter("paths", "/configured/*");
         configured.setInitParameter("key-required", "true");
@@ -117,8 +141,9 @@ final class TestApplication implements ServletContainerInitializer {
         context.addServlet("late-capture", new LateCaptureServlet()).addMapping("/late/*");
 
         ServletRegistration.Dynamic servlet = context.addServlet("scenarios", new ScenarioServlet());
-        servlet.addMapping("/api/*", "/wait/*", "/configured/*", "/open/*");
+        servlet.addMapping("/api/*", "/wait/*", "/big/*", "/twice/*", "/configured/*", "/open/*");
         servlet.setAsyncSupported(true);
+        servlet.setMultipartConfig(new MultipartConfigElement(""));
     }
 
     private static void addFilter(ServletContext context, String name, Filter filter) {
@@ -208,6 +233,11 @@ final class TestApplication implements ServletContainerInitializer {
             String key = String.valueOf(req.getHeader("Idempotency-Key"));
             int n = executions.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
             String scenario = req.getPathInfo() == null ? "" : req.getPathInfo();
+            if (req.getHeader("X-Hold") != null) {
+                Gate g = gate;
+                g.entered.countDown();
+                await(g.release);
+            }
             switch (scenario) {
                 case "/echo" -> echo(req, resp, n);
                 case "/block" -> {
@@ -336,6 +366,85 @@ final class TestApplication implements ServletContainerInitializer {
                         }
                         async.complete();
                     });
+                }
+                case "/huge" -> {
+                    resp.setContentType("application/octet-stream");
+                    byte[] chunk = new byte[64 * 1024];
+                    for (int i = 0; i < HUGE_BODY / chunk.length; i++) {
+                        Arrays.fill(chunk, (byte) i);
+                        resp.getOutputStream().write(chunk);
+                    }
+                }
+                case "/throw-mid-body" -> {
+                    resp.setContentType("text/plain");
+                    resp.getOutputStream().write(("partial " + n).getBytes(StandardCharsets.UTF_8));
+                    resp.flushBuffer();
+                    throw new IllegalStateException("handler failed mid-body on purpose");
+                }
+                case "/short-body" -> {
+                    resp.setContentType("text/plain");
+                    resp.setContentLength(100);
+                    resp.getOutputStream().write(("ten bytes " + n).getBytes(StandardCharsets.UTF_8), 0, 10);
+                    resp.flushBuffer(); // committed, so that no container replaces it with an error page
+                }
+                case "/async-timeout" -> {
+                    Gate g = gate;
+                    AsyncContext async = req.startAsync();
+                    async.setTimeout(200);
+                    async.addListener(new AsyncListener() {
+                        @Override
+                        public void onTimeout(AsyncEvent event) throws IOException {
+                            HttpServletResponse timedOut = (HttpServletResponse) event.getAsyncContext().getResponse();
+                            timedOut.setStatus(503);
+                            timedOut.getWriter().print("timed out " + n);
+                            event.getAsyncContext().complete();
+                        }
+
+                        @Override
+                        public void onComplete(AsyncEvent event) {
+                        }
+
+                        @Override
+                        public void onError(AsyncEvent event) {
+                        }
+
+                        @Override
+                        public void onStartAsync(AsyncEvent event) {
+                        }
+                    });
+                    g.entered.countDown();
+                    async.start(() -> await(g.release)); // the work goes on after the timeout
+                }
+                case "/multipart" -> {
+                    StringBuilder text = new StringBuilder("title=" + req.getParameter("title") + " parts=");
+                    try {
+                        for (Part part : req.getParts()) {
+                            byte[] content = part.getInputStream().readAllBytes();
+                            text.append('[').append(part.getName()).append(':').append(part.getSubmittedFileName())
+                                    .append(':').append(part.getContentType()).append(':').append(content.length)
+                                    .append(':').append(Arrays.hashCode(content)).append(']');
+                        }
+                    } catch (jakarta.servlet.ServletException e) {
+                        throw new IOException(e);
+                    }
+                    resp.setContentType("text/plain;charset=UTF-8");
+                    resp.getWriter().print(text.append(" n=").append(n));
+                }
+                case "/reader" -> {
+                    String body = req.getReader().lines().collect(java.util.stream.Collectors.joining("|"));
+                    resp.setContentType("text/plain;charset=UTF-8");
+                    resp.getWriter().print("lines=" + body + " n=" + n);
+                }
+                case "/reset-writer" -> {
+                    resp.setContentType("text/plain;charset=UTF-8");
+                    resp.setHeader("X-Draft", "dropped");
+                    PrintWriter w = resp.getWriter();
+                    w.print("draft that reset() discards");
+                    resp.reset();
+                    resp.setStatus(201);
+                    resp.setContentType("text/plain;charset=UTF-8");
+                    w.print("final " + n);
+                    resp.getWriter().print(" via a new writer");
                 }
                 case "/large" -> {
                     resp.setContentType("application/octet-stream");
