@@ -741,7 +741,7 @@ abstract class IdempotencyFilterHttpTest {
 
     // ---- helpers
 
-    private static void assertReplayOf(HttpResponse<byte[]> first, HttpResponse<byte[]> replay) {
+    static void assertReplayOf(HttpResponse<byte[]> first, HttpResponse<byte[]> replay) {
         assertThat(first.headers().firstValue("Idempotent-Replayed")).as("first response").isEmpty();
         assertThat(replay.headers().firstValue("Idempotent-Replayed")).as("replay").contains("true");
         assertThat(replay.statusCode()).isEqualTo(first.statusCode());
@@ -767,11 +767,11 @@ abstract class IdempotencyFilterHttpTest {
                 .contains("\"status\":" + status);
     }
 
-    private static String newKey() {
+    static String newKey() {
         return UUID.randomUUID().toString();
     }
 
-    private static String text(HttpResponse<byte[]> response) {
+    static String text(HttpResponse<byte[]> response) {
         return new String(response.body(), UTF_8);
     }
 
@@ -787,7 +787,7 @@ abstract class IdempotencyFilterHttpTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body, UTF_8));
     }
 
-    private HttpResponse<byte[]> post(String path, String key, String contentType, String body) throws Exception {
+    HttpResponse<byte[]> post(String path, String key, String contentType, String body) throws Exception {
         return send(postRequest(path, key, contentType, body));
     }
 

@@ -340,6 +340,18 @@ final class TestApplication implements ServletContainerInitializer {
                     }
                 }
                 case "/redirect" -> resp.sendRedirect("/api/target?n=" + n);
+                // The Servlet 6.1 overloads; only the servlet61-test module calls these.
+                case "/redirect-307" -> resp.sendRedirect("/api/target?n=" + n, 307);
+                case "/redirect-303-keep-body" -> {
+                    resp.setContentType("text/plain");
+                    resp.getOutputStream().write(("see the order " + n).getBytes(StandardCharsets.UTF_8));
+                    resp.sendRedirect("/api/target?n=" + n, 303, false);
+                }
+                case "/redirect-clear-body" -> {
+                    resp.setContentType("text/plain");
+                    resp.getOutputStream().write("dropped".getBytes(StandardCharsets.UTF_8));
+                    resp.sendRedirect("/api/target?n=" + n, true);
+                }
                 case "/form" -> {
                     resp.setContentType("text/plain;charset=UTF-8");
                     resp.getWriter().print("name=" + req.getParameter("name")
