@@ -116,7 +116,8 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
      * available (an {@link IllegalStateException} says why), and {@link #buffer} answers
      * {@link BodyTooLargeException}.
      *
-     * @param maxBytes the most bytes buffered
+     * @param maxBytes the most bytes buffered; negative to stop buffering on first read (the
+     *     request turned out not to be guarded: later reads go to the container)
      */
     public void bufferOnFirstRead(long maxBytes) {
         this.firstReadLimit = maxBytes;

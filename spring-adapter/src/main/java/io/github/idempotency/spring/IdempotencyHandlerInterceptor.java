@@ -6,6 +6,7 @@ import io.github.idempotency.core.IdempotencyEngine;
 import io.github.idempotency.core.Proceed;
 import io.github.idempotency.servlet.BufferedBodyRequest;
 import io.github.idempotency.servlet.CapturingResponse;
+import io.github.idempotency.servlet.ClaimSettlement;
 import io.github.idempotency.servlet.DecisionWriter;
 import io.github.idempotency.spring.internal.EndpointPolicies;
 import io.github.idempotency.spring.internal.SpringRequestView;
@@ -31,7 +32,9 @@ import org.springframework.web.servlet.HandlerMapping;
  *
  * <p>Needs {@link IdempotencyFilter} in front of the {@code DispatcherServlet}: the filter installs
  * the request and response wrappers and stores or releases the response once the handler is done.
- * Handlers without {@link Idempotent} and requests whose method is not guarded pass untouched.
+ * Handlers without {@link Idempotent}, requests whose method is not guarded and requests that are
+ * guarded already (by this interceptor registered twice, or by the servlet module's filter) pass
+ * untouched.
  *
  * <p>Thread-safe; one instance serves every request.
  */
@@ -59,26 +62,29 @@ public class IdempotencyHandlerInterceptor implements HandlerInterceptor {
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
             throws IOException {
-        if (!(handler instanceof HandlerMethod handlerMethod)
-                || request.getDispatcherType() != DispatcherType.REQUEST) {
+        if (request.getDispatcherType() != DispatcherType.REQUEST || ClaimSettlement.find(request).isPresent()) {
             return true;
         }
-        Optional<EndpointPolicy> policy = policies.policyOf(handlerMethod);
+        Optional<EndpointPolicy> policy = handler instanceof HandlerMethod method ? policies.policyOf(method) : Optional.empty();
         if (policy.isEmpty() || !policy.get().guards(request.getMethod())) {
+            if (request.getHeader(engine.keyHeader()) != null) { // the filter buffers such a body on first read
+                BufferedBodyRequest.find(request).ifPresent(unguarded -> unguarded.bufferOnFirstRead(-1));
+            }
             return true;
         }
+        HandlerMethod handlerMethod = (HandlerMethod) handler;
         CapturingResponse capturing = CapturingResponse.find(response).orElse(null);
         if (capturing == null || BufferedBodyRequest.find(request).isEmpty()) {
             throw new IllegalStateException("@Idempotent on " + handlerMethod.getShortLogMessage()
                     + " needs " + IdempotencyFilter.class.getName() + " in front of the DispatcherServlet;"
                     + " Spring Boot's auto-configuration registers it, without Boot register it as a filter"
-                    + " for the REQUEST and ERROR dispatcher types and as a request listener");
+                    + " for the REQUEST, ASYNC and ERROR dispatcher types and as a request listener");
         }
         Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
         String route = pattern instanceof String template ? template : request.getRequestURI();
         Decision decision = engine.decide(new SpringRequestView(request, route), policy.get());
         if (decision instanceof Proceed proceed) {
-            GuardedRequest.attach(request, proceed, capturing);
+            ClaimSettlement.attach(request, proceed, capturing);
             return true;
         }
         if (decision instanceof Decision.Replay replay) {

@@ -9,8 +9,10 @@ import io.github.idempotency.core.Proceed;
 import io.github.idempotency.core.TestRequest;
 import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
 import io.github.idempotency.servlet.CapturingResponse;
+import io.github.idempotency.servlet.ClaimSettlement;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletRequestEvent;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,23 +37,27 @@ class IdempotencyFilterTest {
     }
 
     @Test
-    void sendErrorWithoutAnErrorPageReleasesTheKeyWhenTheRequestEnds() throws Exception {
+    void sendErrorWithoutAnErrorPageIsStoredWithItsStatusWhenTheRequestEnds() throws Exception {
         Proceed proceed = (Proceed) engine.decide(request, EndpointPolicy.defaults());
         MockHttpServletRequest servletRequest = new MockHttpServletRequest("POST", "/orders");
         servletRequest.setDispatcherType(DispatcherType.REQUEST);
 
         filter.doFilter(servletRequest, new MockHttpServletResponse(), (req, res) -> {
-            GuardedRequest.attach(req, proceed, CapturingResponse.find(res).orElseThrow());
+            ClaimSettlement.attach((HttpServletRequest) req, proceed, CapturingResponse.find(res).orElseThrow());
             ((HttpServletResponse) res).sendError(400);
         });
 
-        assertThat(GuardedRequest.find(servletRequest)).as("waits for the error page").isPresent();
+        assertThat(ClaimSettlement.find(servletRequest).orElseThrow().awaitingErrorPage()).as("waits for the error page")
+                .isTrue();
         assertThat(engine.decide(request, EndpointPolicy.defaults())).isInstanceOf(Decision.Reject.class);
 
         filter.requestDestroyed(new ServletRequestEvent(new MockServletContext(), servletRequest));
 
-        assertThat(GuardedRequest.find(servletRequest)).isEmpty();
-        assertThat(engine.decide(request, EndpointPolicy.defaults())).as("the key is free again").isInstanceOf(Proceed.class);
+        assertThat(ClaimSettlement.find(servletRequest).orElseThrow().isSettled()).isTrue();
+        Decision retry = engine.decide(request, EndpointPolicy.defaults());
+        assertThat(retry).isInstanceOf(Decision.Replay.class);
+        assertThat(((Decision.Replay) retry).response().status()).isEqualTo(400);
+        assertThat(((Decision.Replay) retry).response().body()).isEmpty();
     }
 
     @Test
@@ -60,7 +66,7 @@ class IdempotencyFilterTest {
         Decision[] retryWhileTheHandlerReturns = new Decision[1];
 
         filter.doFilter(new MockHttpServletRequest("POST", "/orders"), new MockHttpServletResponse(), (req, res) -> {
-            GuardedRequest.attach(req, proceed, CapturingResponse.find(res).orElseThrow());
+            ClaimSettlement.attach((HttpServletRequest) req, proceed, CapturingResponse.find(res).orElseThrow());
             res.setContentType("application/json");
             res.setContentLength(10);
             res.getOutputStream().write("{\"id\":\"1\"}".getBytes());
@@ -77,7 +83,7 @@ class IdempotencyFilterTest {
         Proceed proceed = (Proceed) engine.decide(request, EndpointPolicy.defaults());
         MockHttpServletRequest servletRequest = new MockHttpServletRequest("POST", "/orders");
         filter.doFilter(servletRequest, new MockHttpServletResponse(), (req, res) -> {
-            GuardedRequest.attach(req, proceed, CapturingResponse.find(res).orElseThrow());
+            ClaimSettlement.attach((HttpServletRequest) req, proceed, CapturingResponse.find(res).orElseThrow());
             ((HttpServletResponse) res).sendError(400);
         });
 

@@ -111,6 +111,7 @@ public class IdempotencyAutoConfiguration implements BeanClassLoaderAware {
                     .maxRequestBodyBytes(properties.getMaxRequestBody().toBytes())
                     .maxStoredBodyBytes(properties.getMaxStoredBody().toBytes())
                     .excludedResponseHeaders(properties.getExcludedResponseHeaders().toArray(String[]::new))
+                    .storedResponseHeaders(properties.getStoredResponseHeaders().toArray(String[]::new))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("Invalid idempotency.* properties: " + e.getMessage(), e);
@@ -179,23 +180,29 @@ public class IdempotencyAutoConfiguration implements BeanClassLoaderAware {
         };
     }
 
-    /** @return the filter installing the wrappers and storing responses */
+    /**
+     * @param engine the engine, for its key header
+     * @param defaults the policy of an annotation that sets no attribute, for its request body limit
+     * @return the filter installing the wrappers and storing responses
+     */
     @Bean
     @ConditionalOnMissingBean
-    public IdempotencyFilter idempotencyFilter() {
-        return new IdempotencyFilter();
+    public IdempotencyFilter idempotencyFilter(IdempotencyEngine engine, EndpointPolicy defaults) {
+        return new IdempotencyFilter(engine.keyHeader(), defaults.maxRequestBodyBytes());
     }
 
     /**
      * @param filter the filter
-     * @return registers the filter for request and error dispatches, at {@link IdempotencyFilter#ORDER}
+     * @return registers the filter for request, asynchronous and error dispatches, at
+     *     {@link IdempotencyFilter#ORDER}
      */
     @Bean
     @ConditionalOnMissingBean(name = "idempotencyFilterRegistration")
     public FilterRegistrationBean<IdempotencyFilter> idempotencyFilterRegistration(IdempotencyFilter filter) {
         FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(filter);
         registration.setOrder(IdempotencyFilter.ORDER);
-        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ERROR);
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
+        registration.setAsyncSupported(true);
         return registration;
     }
 

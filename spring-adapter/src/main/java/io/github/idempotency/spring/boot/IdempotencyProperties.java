@@ -59,10 +59,17 @@ public class IdempotencyProperties {
     private StoreFailureMode storeFailureMode = StoreFailureMode.FAIL_CLOSED;
 
     /**
-     * Response headers neither stored nor replayed (case-insensitive). Hop-by-hop headers are
-     * always excluded in addition.
+     * Response headers neither stored nor replayed (case-insensitive), in addition to Set-Cookie,
+     * Date, X-Auth-Token and the hop-by-hop headers, which are always excluded unless named in
+     * stored-response-headers.
      */
-    private List<String> excludedResponseHeaders = new ArrayList<>(List.of("Set-Cookie", "Date"));
+    private List<String> excludedResponseHeaders = new ArrayList<>();
+
+    /**
+     * Headers excluded by default (Set-Cookie, Date, X-Auth-Token) that are stored and replayed
+     * after all, for example Set-Cookie when every caller may receive the first caller's cookie.
+     */
+    private List<String> storedResponseHeaders = new ArrayList<>();
 
     /** Retry-After of the 409 answered while a request with the same key runs. */
     private Duration inFlightRetryAfter = Duration.ofSeconds(1);
@@ -163,6 +170,14 @@ public class IdempotencyProperties {
 
     public void setExcludedResponseHeaders(List<String> excludedResponseHeaders) {
         this.excludedResponseHeaders = excludedResponseHeaders;
+    }
+
+    public List<String> getStoredResponseHeaders() {
+        return storedResponseHeaders;
+    }
+
+    public void setStoredResponseHeaders(List<String> storedResponseHeaders) {
+        this.storedResponseHeaders = storedResponseHeaders;
     }
 
     public Duration getInFlightRetryAfter() {

@@ -43,7 +43,13 @@ class IdempotencyAutoConfigurationTest {
             assertThat(context.getBean(IdempotencyEngine.class).keyHeader()).isEqualTo("Idempotency-Key");
             assertThat(context.getBean(EndpointPolicy.class)).isEqualTo(EndpointPolicy.defaults());
             FilterRegistrationBean<?> filter = context.getBean("idempotencyFilterRegistration", FilterRegistrationBean.class);
-            assertThat(filter.getOrder()).isEqualTo(IdempotencyFilter.ORDER);
+            assertThat(filter.getOrder()).isEqualTo(IdempotencyFilter.ORDER)
+                    .as("ahead of FormContentFilter, which reads form bodies").isLessThan(-9900);
+            assertThat(filter.isAsyncSupported()).isTrue();
+            assertThat(filter).extracting("dispatcherTypes").asInstanceOf(
+                    org.assertj.core.api.InstanceOfAssertFactories.iterable(jakarta.servlet.DispatcherType.class))
+                    .containsExactlyInAnyOrder(jakarta.servlet.DispatcherType.REQUEST,
+                            jakarta.servlet.DispatcherType.ASYNC, jakarta.servlet.DispatcherType.ERROR);
             assertThat(context).doesNotHaveBean(MicrometerIdempotencyListener.class);
         });
     }
@@ -95,7 +101,8 @@ class IdempotencyAutoConfigurationTest {
                         "idempotency.concurrency.mode=wait",
                         "idempotency.concurrency.max-wait=3s",
                         "idempotency.store-failure-mode=fail-open",
-                        "idempotency.excluded-response-headers=Set-Cookie,X-Trace",
+                        "idempotency.excluded-response-headers=X-Trace",
+                        "idempotency.stored-response-headers=Date",
                         "idempotency.store.type=memory",
                         "idempotency.store.memory.maximum-size=16MB")
                 .run(context -> {
@@ -113,7 +120,8 @@ class IdempotencyAutoConfigurationTest {
                     assertThat(policy.maxStoredBodyBytes()).isEqualTo(2 * 1024 * 1024);
                     assertThat(policy.storagePolicy().shouldStore(503)).isTrue();
                     assertThat(policy.concurrency().maxWait()).isEqualTo(Duration.ofSeconds(3));
-                    assertThat(policy.excludedResponseHeaders()).contains("set-cookie", "x-trace").doesNotContain("date");
+                    assertThat(policy.excludedResponseHeaders()).as("added to the defaults, one default stored")
+                            .contains("set-cookie", "x-auth-token", "x-trace").doesNotContain("date");
                 });
     }
 

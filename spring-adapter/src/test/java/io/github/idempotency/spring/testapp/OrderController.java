@@ -6,13 +6,14 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
 import java.net.URI;
 import java.security.Principal;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.WebAsyncTask;
 
 /** Guarded endpoints; every handler counts its runs per item. */
 @RestController
@@ -21,11 +22,13 @@ class OrderController {
 
     private final Executions executions;
     private final Gate gate;
+    private final Gates gates;
     private final AtomicLong ids = new AtomicLong();
 
-    OrderController(Executions executions, Gate gate) {
+    OrderController(Executions executions, Gate gate, Gates gates) {
         this.executions = executions;
         this.gate = gate;
+        this.gates = gates;
     }
 
     record OrderRequest(@NotBlank String item, @Positive int quantity) {
@@ -50,12 +53,23 @@ class OrderController {
         return new Order(ids.incrementAndGet(), request.item(), request.quantity(), principal.getName(), run);
     }
 
-    @PostMapping("/async")
+    @PostMapping("/twice")
     @Idempotent(keyRequired = true)
-    Callable<Order> createAsync(@RequestBody OrderRequest request, Principal principal) {
+    ResponseEntity<Order> createUnderTwoInterceptors(@RequestBody OrderRequest request, Principal principal) {
+        return create(request, principal);
+    }
+
+    /** Times out after 200 ms while its work waits at the gate named in X-Hold. */
+    @PostMapping("/async-timeout")
+    @Idempotent(keyRequired = true)
+    WebAsyncTask<Order> createAsyncTimingOut(@RequestBody OrderRequest request, Principal principal,
+            @RequestHeader("X-Hold") String hold) {
         String user = principal.getName();
-        return () -> new Order(ids.incrementAndGet(), request.item(), request.quantity(), user,
-                executions.record(request.item()));
+        int run = executions.record(request.item());
+        return new WebAsyncTask<>(200, () -> {
+            gates.pass(hold);
+            return new Order(ids.incrementAndGet(), request.item(), request.quantity(), user, run);
+        });
     }
 
     @PostMapping("/out-of-stock")
