@@ -599,6 +599,12 @@ public final class IdempotencyEngine implements AutoCloseable {
             }
         }
 
+        void stopRenewal() {
+            if (pendingCompletion == null) {
+                running.remove(this);
+            }
+        }
+
         private boolean finish() {
             if (!finished.compareAndSet(false, true)) {
                 return false;

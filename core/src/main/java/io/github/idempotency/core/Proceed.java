@@ -71,4 +71,14 @@ public final class Proceed implements Decision {
     public void abandon(String why) {
         execution.abandon(why);
     }
+
+    /**
+     * Stops renewing the claim without ending it: {@link #complete}, {@link #release} or
+     * {@link #abandon} may still follow, and if none does, the claim lapses when its lease runs
+     * out. For an adapter that saw its request end while part of the response may still come
+     * (an error page the container renders later).
+     */
+    public void stopRenewal() {
+        execution.stopRenewal();
+    }
 }

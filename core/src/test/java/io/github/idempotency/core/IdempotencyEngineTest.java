@@ -528,6 +528,25 @@ class IdempotencyEngineTest {
         }
 
         @Test
+        void aClaimNoLongerRenewedCanStillCompleteWithinItsLease() throws IOException {
+            Proceed first = proceed(payment("k1"), REQUIRED);
+            first.stopRenewal();
+            clock.advance(Duration.ofSeconds(20));
+            scheduler.runPeriodicTasks();
+            assertThat(listener.renewals).hasValue(0);
+            assertThat(first.complete(CREATED)).isTrue();
+            assertThat(replayed(payment("k1"), REQUIRED)).isEqualTo(CREATED);
+        }
+
+        @Test
+        void aClaimNoLongerRenewedLapsesWithItsLease() throws IOException {
+            proceed(payment("k1"), REQUIRED).stopRenewal();
+            clock.advance(Duration.ofSeconds(31));
+            scheduler.runPeriodicTasks();
+            proceed(payment("k1"), REQUIRED);
+        }
+
+        @Test
         void abandonedClaimIsKeptUntilItsLeaseRunsOutWithoutRenewal() throws IOException {
             Proceed first = proceed(payment("k1"), REQUIRED);
             first.abandon("the client reset the stream");

@@ -158,6 +158,19 @@ public final class ClaimSettlement implements AsyncListener {
         }
     }
 
+    /**
+     * The request ended (as the container reports it) while its error page may still come: Jetty
+     * reports the end of the request's first dispatch before it renders the error page. The claim
+     * is no longer renewed but stays until its lease runs out, and an error page that follows is
+     * still stored.
+     */
+    public void requestEndedBeforeErrorPage() {
+        if (!settled.get()) {
+            log.debug("{} {} ended before its error page; its claim is no longer renewed", method, uri);
+            proceed.stopRenewal();
+        }
+    }
+
     /** @return whether the handler ended with {@code sendError} and the error page is still to come */
     public boolean awaitingErrorPage() {
         return awaitingErrorPage && !settled.get();

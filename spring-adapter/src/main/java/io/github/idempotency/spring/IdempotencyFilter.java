@@ -147,11 +147,26 @@ public class IdempotencyFilter extends OncePerRequestFilter implements ServletRe
     }
 
     /**
-     * Stores the status and headers of a guarded request that ended without its response having
-     * been stored (a {@code sendError} whose error page did not pass through the filter).
+     * Ends the claim of a guarded request whose end the container reports before the filter
+     * settled it. Containers differ in when they report it: Tomcat once, after the error page;
+     * Jetty at the end of every dispatch, also while asynchronous processing goes on (left to the
+     * asynchronous listener) and before it renders the error page of a {@code sendError} (the claim
+     * is then no longer renewed, and the error page is still stored if it passes through the
+     * filter, else the claim lapses with its lease). A request that ended any other way is stored as
+     * it is.
      */
     @Override
     public void requestDestroyed(ServletRequestEvent event) {
-        ClaimSettlement.find(event.getServletRequest()).ifPresent(ClaimSettlement::handlerReturned);
+        if (event.getServletRequest().isAsyncStarted()) {
+            return;
+        }
+        ClaimSettlement.find(event.getServletRequest()).filter(settlement -> !settlement.isSettled())
+                .ifPresent(settlement -> {
+                    if (settlement.awaitingErrorPage()) {
+                        settlement.requestEndedBeforeErrorPage();
+                    } else {
+                        settlement.handlerReturned();
+                    }
+                });
     }
 }

@@ -21,8 +21,8 @@ import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.mock.web.MockServletContext;
 
 /**
- * The filter's end-of-request paths that the HTTP tests cannot reach: a handler ending with
- * {@code sendError} when no error page is rendered through the filter.
+ * The filter's end-of-request paths in the order containers differ in: the end of a request
+ * reported before its error page or while asynchronous processing goes on (as Jetty reports it).
  */
 class IdempotencyFilterTest {
 
@@ -37,27 +37,46 @@ class IdempotencyFilterTest {
     }
 
     @Test
-    void sendErrorWithoutAnErrorPageIsStoredWithItsStatusWhenTheRequestEnds() throws Exception {
+    void anErrorPageRenderedAfterTheContainerReportedTheRequestsEndIsStillStored() throws Exception {
         Proceed proceed = (Proceed) engine.decide(request, EndpointPolicy.defaults());
         MockHttpServletRequest servletRequest = new MockHttpServletRequest("POST", "/orders");
-        servletRequest.setDispatcherType(DispatcherType.REQUEST);
-
         filter.doFilter(servletRequest, new MockHttpServletResponse(), (req, res) -> {
             ClaimSettlement.attach((HttpServletRequest) req, proceed, CapturingResponse.find(res).orElseThrow());
             ((HttpServletResponse) res).sendError(400);
         });
+        assertThat(ClaimSettlement.find(servletRequest).orElseThrow().awaitingErrorPage()).isTrue();
 
-        assertThat(ClaimSettlement.find(servletRequest).orElseThrow().awaitingErrorPage()).as("waits for the error page")
-                .isTrue();
-        assertThat(engine.decide(request, EndpointPolicy.defaults())).isInstanceOf(Decision.Reject.class);
+        filter.requestDestroyed(new ServletRequestEvent(new MockServletContext(), servletRequest)); // as Jetty does
 
-        filter.requestDestroyed(new ServletRequestEvent(new MockServletContext(), servletRequest));
+        assertThat(ClaimSettlement.find(servletRequest).orElseThrow().isSettled()).isFalse();
+        assertThat(engine.decide(request, EndpointPolicy.defaults())).as("the claim is kept").isInstanceOf(Decision.Reject.class);
+        servletRequest.setDispatcherType(DispatcherType.ERROR);
+        MockHttpServletResponse errorPage = new MockHttpServletResponse();
+        errorPage.setStatus(400);
+        filter.doFilter(servletRequest, errorPage, (req, res) -> {
+            res.setContentType("application/json");
+            res.getOutputStream().write("{\"status\":400}".getBytes());
+        });
 
-        assertThat(ClaimSettlement.find(servletRequest).orElseThrow().isSettled()).isTrue();
         Decision retry = engine.decide(request, EndpointPolicy.defaults());
         assertThat(retry).isInstanceOf(Decision.Replay.class);
-        assertThat(((Decision.Replay) retry).response().status()).isEqualTo(400);
-        assertThat(((Decision.Replay) retry).response().body()).isEmpty();
+        assertThat(new String(((Decision.Replay) retry).response().body())).isEqualTo("{\"status\":400}");
+    }
+
+    @Test
+    void theEndOfADispatchThatStartedAsyncProcessingLeavesTheClaimToTheAsyncListener() throws Exception {
+        Proceed proceed = (Proceed) engine.decide(request, EndpointPolicy.defaults());
+        MockHttpServletRequest servletRequest = new MockHttpServletRequest("POST", "/orders");
+        servletRequest.setAsyncSupported(true);
+        filter.doFilter(servletRequest, new MockHttpServletResponse(), (req, res) -> {
+            ClaimSettlement.attach((HttpServletRequest) req, proceed, CapturingResponse.find(res).orElseThrow());
+            req.startAsync();
+        });
+
+        filter.requestDestroyed(new ServletRequestEvent(new MockServletContext(), servletRequest)); // as Jetty does
+
+        assertThat(ClaimSettlement.find(servletRequest).orElseThrow().isSettled()).isFalse();
+        assertThat(engine.decide(request, EndpointPolicy.defaults())).isInstanceOf(Decision.Reject.class);
     }
 
     @Test
