@@ -816,7 +816,7 @@ abstract class IdempotencyFilterHttpTest {
         }
     }
 
-    private static void awaitLatch(CountDownLatch latch) throws InterruptedException {
+    static void awaitLatch(CountDownLatch latch) throws InterruptedException {
         assertThat(latch.await(30, TimeUnit.SECONDS)).as("latch released in time").isTrue();
     }
 }
