@@ -576,7 +576,7 @@ class MultipartBodyTest {
     // ---------------------------------------------------------------- size
 
     @Test
-    void parsesBodiesOfManyPartsAndPartsFullOfNearMisses() {
+    void parsesBodiesOfManyPartsAndPartsFullOfNearMisses() throws ServletException {
         String boundary = "a".repeat(70);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int smallParts = 50_000;
