@@ -691,8 +691,21 @@ class IdempotencyEngineTest {
         void aRenewalThatBlocksLongerThanTheLeaseDoesNotStopOtherClaimsFromBeingRenewed() throws Exception {
             CountDownLatch unblock = new CountDownLatch(1);
             CountDownLatch blocked = new CountDownLatch(1);
+            // A thread per call, as the default executor; it also tells when a call, bookkeeping
+            // included, is over: the listener hears of a renewal before its call has finished, and a
+            // call still unfinished at the next tick, a renewal interval later, counts as timed out.
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
+            java.util.concurrent.Semaphore finishedCalls = new java.util.concurrent.Semaphore(0);
+            java.util.concurrent.Executor calls = command -> pool.execute(() -> {
+                try {
+                    command.run();
+                } finally {
+                    finishedCalls.release();
+                }
+            });
             try (IdempotencyEngine threaded = IdempotencyEngine.builder(stuckRenewals(unblock, blocked))
-                    .nanoTime(clock::nanoTime).listener(listener).renewalScheduler(scheduler).build()) {
+                    .nanoTime(clock::nanoTime).listener(listener).renewalScheduler(scheduler).storeCallExecutor(calls)
+                    .build()) {
                 threaded.decide(payment("stuck"), REQUIRED);
                 threaded.decide(payment("a"), REQUIRED);
                 threaded.decide(payment("b"), REQUIRED);
@@ -702,6 +715,8 @@ class IdempotencyEngineTest {
                     scheduler.runPeriodicTasks();
                     assertThat(listener.renewalsObserved.await(10, TimeUnit.SECONDS))
                             .as("a and b renewed in round %d", third).isTrue();
+                    assertThat(finishedCalls.tryAcquire(2, 10, TimeUnit.SECONDS))
+                            .as("the calls of a and b finished in round %d", third).isTrue();
                     assertThat(blocked.await(10, TimeUnit.SECONDS)).isTrue();
                 }
 
@@ -712,6 +727,7 @@ class IdempotencyEngineTest {
                 assertThat(listener.failedStoreCalls).as("the stuck call counted as failed once").hasValue(1);
             } finally {
                 unblock.countDown();
+                pool.shutdown();
             }
         }
 
