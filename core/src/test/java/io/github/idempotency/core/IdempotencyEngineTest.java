@@ -1,6 +1,7 @@
 package io.github.idempotency.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.InstanceOfAssertFactories.type;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -134,7 +135,9 @@ class IdempotencyEngineTest {
 
         @Test
         void configuredHeaderNameIsUsed() throws IOException {
+            assertThat(engine.keyHeader()).isEqualTo(IdempotencyEngine.DEFAULT_KEY_HEADER);
             try (IdempotencyEngine custom = IdempotencyEngine.builder(store).keyHeader("X-Request-Key").build()) {
+                assertThat(custom.keyHeader()).isEqualTo("X-Request-Key");
                 assertThat(custom.decide(payment("k1"), REQUIRED)).isInstanceOf(Decision.Reject.class);
                 assertThat(custom.decide(TestRequest.post("/payments").withHeader("X-Request-Key", "k1"), REQUIRED))
                         .isInstanceOf(Proceed.class);
@@ -168,6 +171,15 @@ class IdempotencyEngineTest {
 
             assertThat(replayed(payment("k1"), REQUIRED).headers()).containsExactly(
                     new ResponseHeader("Content-Type", "text/plain"), new ResponseHeader("X-Trace", "t1"));
+        }
+
+        @Test
+        void responseWhoseHeadersAreAllExcludedIsStoredWithoutHeaders() throws IOException {
+            StoredResponse sent = new StoredResponse(201, List.of(new ResponseHeader("Set-Cookie", "session=1"),
+                    new ResponseHeader("Date", "Tue, 01 Dec 2026 10:00:00 GMT")), new byte[] {1});
+            proceed(payment("k1"), REQUIRED).complete(sent);
+
+            assertThat(replayed(payment("k1"), REQUIRED)).isEqualTo(new StoredResponse(201, List.of(), new byte[] {1}));
         }
 
         @Test
@@ -323,6 +335,8 @@ class IdempotencyEngineTest {
             assertThat(crashed.complete(new StoredResponse(200, List.of(), new byte[] {9}))).isFalse();
             assertThat(retry.complete(CREATED)).isTrue();
             assertThat(replayed(payment("k1"), REQUIRED)).isEqualTo(CREATED);
+            assertThat(listener.outcomes).containsExactly(Outcome.NEW, Outcome.IN_FLIGHT, Outcome.NEW,
+                    Outcome.NOT_STORED, Outcome.REPLAYED);
         }
 
         @Test
@@ -343,12 +357,300 @@ class IdempotencyEngineTest {
         }
 
         @Test
+        void waitingDuplicateThatIsInterruptedGets409AndKeepsItsInterruptStatus() throws Exception {
+            EndpointPolicy waiting = REQUIRED.toBuilder().concurrency(ConcurrencyPolicy.waitUpTo(Duration.ofSeconds(10)))
+                    .build();
+            proceed(payment("k1"), waiting);
+            store.claimObserved = new CountDownLatch(2);
+            CompletableFuture<Decision> decision = new CompletableFuture<>();
+            CompletableFuture<Boolean> interruptStatus = new CompletableFuture<>();
+            Thread second = new Thread(() -> {
+                decision.complete(decide(payment("k1"), waiting));
+                interruptStatus.complete(Thread.currentThread().isInterrupted());
+            });
+            second.start();
+            assertThat(store.claimObserved.await(10, TimeUnit.SECONDS)).as("second request is waiting").isTrue();
+
+            second.interrupt();
+
+            assertThat(decision.get(10, TimeUnit.SECONDS)).asInstanceOf(type(Decision.Reject.class))
+                    .extracting(r -> r.problem().status()).isEqualTo(409);
+            assertThat(interruptStatus.get(10, TimeUnit.SECONDS)).isTrue();
+        }
+
+        @Test
+        void renewedLeaseIsNotRenewedAgainBeforeTheNextThirdOfTheLease() throws IOException {
+            proceed(payment("k1"), REQUIRED);
+            clock.advance(Duration.ofSeconds(10));
+            scheduler.runPeriodicTasks();
+            scheduler.runPeriodicTasks();
+            assertThat(listener.renewals).hasValue(1);
+            clock.advance(Duration.ofSeconds(10).minusNanos(1));
+            scheduler.runPeriodicTasks();
+            assertThat(listener.renewals).hasValue(1);
+            clock.advance(Duration.ofNanos(1));
+            scheduler.runPeriodicTasks();
+            assertThat(listener.renewals).hasValue(2);
+        }
+
+        @Test
+        void claimLostWhileTheHandlerRunsIsNotRenewedAgainAndItsResponseIsNotStored() throws IOException {
+            Proceed first = proceed(payment("k1"), REQUIRED);
+            clock.advance(Duration.ofSeconds(31)); // no tick ran: the lease ran out
+            Proceed second = proceed(payment("k1"), REQUIRED);
+
+            scheduler.runPeriodicTasks(); // the first's renewal finds its claim taken over
+            scheduler.runPeriodicTasks();
+
+            assertThat(listener.storeCalls).filteredOn(c -> c.operation() == IdempotencyListener.StoreOperation.RENEW)
+                    .as("one renewal, of the lost claim; the second claim's is not due").hasSize(1);
+            assertThat(first.complete(new StoredResponse(200, List.of(), new byte[] {9}))).isFalse();
+            assertThat(second.complete(CREATED)).isTrue();
+            assertThat(replayed(payment("k1"), REQUIRED)).isEqualTo(CREATED);
+        }
+
+        @Test
+        void renewalThatFailsIsTriedAgainAfterATenthOfTheLease() throws IOException {
+            AtomicInteger attempts = new AtomicInteger();
+            IdempotencyStore flaky = request -> {
+                ClaimResult result = memory.claim(request);
+                if (result instanceof ClaimResult.Acquired acquired) {
+                    return new ClaimResult.Acquired(new DelegatingClaim(acquired.claim()) {
+                        @Override
+                        public boolean renew(Duration lease) {
+                            if (attempts.incrementAndGet() == 1) {
+                                throw new IdempotencyStoreException("connection reset while renewing");
+                            }
+                            return super.renew(lease);
+                        }
+                    });
+                }
+                return result;
+            };
+            try (IdempotencyEngine flakyEngine = engine(flaky, StoreFailureMode.FAIL_CLOSED)) {
+                flakyEngine.decide(payment("k1"), REQUIRED);
+                clock.advance(Duration.ofSeconds(10));
+                scheduler.runPeriodicTasks();
+                assertThat(attempts).hasValue(1);
+                assertThat(listener.failedStoreCalls).hasValue(1);
+                scheduler.runPeriodicTasks();
+                clock.advance(Duration.ofSeconds(3).minusMillis(1));
+                scheduler.runPeriodicTasks();
+                assertThat(attempts).as("not again before a tenth of the lease").hasValue(1);
+
+                clock.advance(Duration.ofMillis(1));
+                scheduler.runPeriodicTasks();
+
+                assertThat(attempts).hasValue(2);
+                assertThat(listener.renewals).hasValue(1);
+            }
+        }
+
+        @Test
         void renewalStopsWhenTheRequestFinishes() throws IOException {
             proceed(payment("k1"), REQUIRED).release(Outcome.NOT_STORED);
             proceed(payment("k2"), REQUIRED).complete(CREATED);
             clock.advance(Duration.ofSeconds(20));
             scheduler.runPeriodicTasks();
             assertThat(listener.renewals).hasValue(0);
+        }
+    }
+
+    @Nested
+    class StoreCallReports {
+
+        @Test
+        void everyStoreCallIsReportedWithItsDuration() throws IOException {
+            long before = System.nanoTime();
+            proceed(payment("k1"), REQUIRED).complete(CREATED);
+            proceed(payment("k2"), REQUIRED).release(Outcome.NOT_STORED);
+            long elapsed = System.nanoTime() - before;
+
+            assertThat(listener.storeCalls).extracting(StoreCall::operation).containsExactly(
+                    IdempotencyListener.StoreOperation.CLAIM, IdempotencyListener.StoreOperation.COMPLETE,
+                    IdempotencyListener.StoreOperation.CLAIM, IdempotencyListener.StoreOperation.RELEASE);
+            assertThat(listener.storeCalls).allSatisfy(call -> {
+                assertThat(call.succeeded()).isTrue();
+                assertThat(call.nanos()).isBetween(0L, elapsed);
+            });
+        }
+
+        @Test
+        void failedReleaseIsReportedAsFailed() throws IOException {
+            IdempotencyStore releaseFailing = request -> {
+                ClaimResult result = memory.claim(request);
+                if (result instanceof ClaimResult.Acquired acquired) {
+                    return new ClaimResult.Acquired(new DelegatingClaim(acquired.claim()) {
+                        @Override
+                        public boolean release() {
+                            throw new IdempotencyStoreException("connection refused");
+                        }
+                    });
+                }
+                return result;
+            };
+            try (IdempotencyEngine failing = engine(releaseFailing, StoreFailureMode.FAIL_CLOSED)) {
+                ((Proceed) failing.decide(payment("k1"), REQUIRED)).release(Outcome.NOT_STORED);
+
+                assertThat(listener.storeCalls).extracting(StoreCall::operation, StoreCall::succeeded).containsExactly(
+                        tuple(IdempotencyListener.StoreOperation.CLAIM, true),
+                        tuple(IdempotencyListener.StoreOperation.RELEASE, false));
+                assertThat(listener.outcomes).containsExactly(Outcome.NEW, Outcome.NOT_STORED);
+            }
+        }
+
+        @Test
+        void configuredProblemBaseAndRetryAfterAreUsed() throws IOException {
+            IdempotencyStore down = request -> {
+                throw new IdempotencyStoreException("connection refused");
+            };
+            IdempotencyEngine.Builder builder = IdempotencyEngine.builder(store)
+                    .problemBase(java.net.URI.create("https://example.test/problems/"))
+                    .inFlightRetryAfter(Duration.ofSeconds(3))
+                    .storeUnavailableRetryAfter(Duration.ofSeconds(7))
+                    .nanoTime(clock::nanoTime)
+                    .renewalScheduler(scheduler);
+            try (IdempotencyEngine custom = builder.build()) {
+                custom.decide(payment("k1"), REQUIRED);
+                Problem inFlight = ((Decision.Reject) custom.decide(payment("k1"), REQUIRED)).problem();
+                assertThat(inFlight.type()).hasToString("https://example.test/problems/request-in-progress");
+                assertThat(inFlight.retryAfterHeader()).contains("3");
+                assertThat(inFlight.detail()).contains("Retry after 3 s");
+            }
+            try (IdempotencyEngine custom = IdempotencyEngine.builder(down)
+                    .storeUnavailableRetryAfter(Duration.ofSeconds(7)).renewalScheduler(scheduler).build()) {
+                Problem unavailable = ((Decision.Reject) custom.decide(payment("k1"), REQUIRED)).problem();
+                assertThat(unavailable.status()).isEqualTo(503);
+                assertThat(unavailable.retryAfterHeader()).contains("7");
+            }
+        }
+    }
+
+    @Nested
+    class BackgroundStoreCalls {
+
+        @Test
+        void closeStopsTheTickButLeavesASuppliedSchedulerAndExecutorRunning() {
+            java.util.concurrent.ExecutorService calls = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                IdempotencyEngine.builder(store).renewalScheduler(scheduler).storeCallExecutor(calls).build().close();
+
+                assertThat(scheduler.activeTasks()).as("only the tick of the test class engine is left").isEqualTo(1);
+                assertThat(scheduler.isShutdown()).isFalse();
+                assertThat(calls.isShutdown()).isFalse();
+            } finally {
+                calls.shutdownNow();
+            }
+        }
+
+        /** A store whose claims answer renew by calling {@code renew} first. */
+        private IdempotencyStore onRenew(Runnable renew) {
+            return request -> {
+                ClaimResult result = memory.claim(request);
+                if (result instanceof ClaimResult.Acquired acquired) {
+                    return new ClaimResult.Acquired(new DelegatingClaim(acquired.claim()) {
+                        @Override
+                        public boolean renew(Duration lease) {
+                            renew.run();
+                            return super.renew(lease);
+                        }
+                    });
+                }
+                return result;
+            };
+        }
+
+        @Test
+        void callThatHasNotAnsweredWithinTheRenewalIntervalIsCountedAsFailedAndInterrupted() throws Exception {
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch interrupted = new CountDownLatch(1);
+            CountDownLatch never = new CountDownLatch(1);
+            IdempotencyStore hanging = onRenew(() -> {
+                started.countDown();
+                try {
+                    never.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    interrupted.countDown();
+                    throw new IdempotencyStoreException("interrupted while renewing", e);
+                }
+            });
+            java.util.concurrent.ExecutorService calls = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try (IdempotencyEngine threaded = IdempotencyEngine.builder(hanging).nanoTime(clock::nanoTime)
+                    .listener(listener).renewalScheduler(scheduler).storeCallExecutor(calls).build()) {
+                threaded.decide(payment("k1"), REQUIRED);
+                clock.advance(Duration.ofSeconds(10));
+                scheduler.runPeriodicTasks();
+                assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+
+                scheduler.runPeriodicTasks();
+                clock.advance(Duration.ofSeconds(10).minusNanos(1));
+                scheduler.runPeriodicTasks();
+                assertThat(listener.failedStoreCalls).as("still within the renewal interval").hasValue(0);
+                assertThat(interrupted.getCount()).isEqualTo(1);
+
+                clock.advance(Duration.ofNanos(1));
+                scheduler.runPeriodicTasks();
+
+                assertThat(listener.storeCalls).hasSize(2).last().isEqualTo(
+                        new StoreCall(IdempotencyListener.StoreOperation.RENEW, Duration.ofSeconds(10).toNanos(), false));
+                assertThat(interrupted.await(10, TimeUnit.SECONDS)).as("the call was interrupted").isTrue();
+                calls.shutdown();
+                assertThat(calls.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(listener.failedStoreCalls).as("counted once, by the tick").hasValue(1);
+            } finally {
+                calls.shutdownNow();
+            }
+        }
+
+        @Test
+        void callThatTheExecutorRejectedIsStartedByTheNextTick() throws IOException {
+            AtomicInteger rejectionsLeft = new AtomicInteger(1);
+            java.util.concurrent.Executor saturatedOnce = command -> {
+                if (rejectionsLeft.getAndDecrement() > 0) {
+                    throw new java.util.concurrent.RejectedExecutionException("saturated");
+                }
+                command.run();
+            };
+            try (IdempotencyEngine engine = IdempotencyEngine.builder(store).nanoTime(clock::nanoTime).listener(listener)
+                    .renewalScheduler(scheduler).storeCallExecutor(saturatedOnce).build()) {
+                engine.decide(payment("k1"), REQUIRED);
+                clock.advance(Duration.ofSeconds(10));
+                scheduler.runPeriodicTasks();
+                assertThat(listener.renewals).hasValue(0);
+
+                scheduler.runPeriodicTasks();
+
+                assertThat(listener.renewals).hasValue(1);
+            }
+        }
+
+        @Test
+        void defaultStoreCallsRunOnDaemonThreadsOfTheEngine() throws Exception {
+            CompletableFuture<Thread> renewing = new CompletableFuture<>();
+            try (IdempotencyEngine engine = IdempotencyEngine.builder(onRenew(() -> renewing.complete(Thread.currentThread())))
+                    .nanoTime(clock::nanoTime).renewalScheduler(scheduler).build()) {
+                engine.decide(payment("k1"), REQUIRED);
+                clock.advance(Duration.ofSeconds(10));
+                scheduler.runPeriodicTasks();
+
+                Thread thread = renewing.get(10, TimeUnit.SECONDS);
+                assertThat(thread.isDaemon()).isTrue();
+                assertThat(thread.getName()).startsWith("idempotency-store-call-");
+            }
+        }
+
+        @Test
+        void defaultSchedulerTicksOnADaemonThreadOfTheEngine() throws Exception {
+            CompletableFuture<Thread> renewing = new CompletableFuture<>();
+            try (IdempotencyEngine engine = IdempotencyEngine.builder(onRenew(() -> renewing.complete(Thread.currentThread())))
+                    .nanoTime(clock::nanoTime).storeCallExecutor(Runnable::run).build()) {
+                engine.decide(payment("k1"), REQUIRED);
+                clock.advance(Duration.ofSeconds(10));
+
+                Thread thread = renewing.get(10, TimeUnit.SECONDS); // the next tick, within 100 ms
+                assertThat(thread.isDaemon()).isTrue();
+                assertThat(thread.getName()).isEqualTo("idempotency-lease-renewal-1");
+            }
         }
     }
 
@@ -389,8 +691,21 @@ class IdempotencyEngineTest {
         void aRenewalThatBlocksLongerThanTheLeaseDoesNotStopOtherClaimsFromBeingRenewed() throws Exception {
             CountDownLatch unblock = new CountDownLatch(1);
             CountDownLatch blocked = new CountDownLatch(1);
+            // A thread per call, as the default executor; it also tells when a call, bookkeeping
+            // included, is over: the listener hears of a renewal before its call has finished, and a
+            // call still unfinished at the next tick, a renewal interval later, counts as timed out.
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
+            java.util.concurrent.Semaphore finishedCalls = new java.util.concurrent.Semaphore(0);
+            java.util.concurrent.Executor calls = command -> pool.execute(() -> {
+                try {
+                    command.run();
+                } finally {
+                    finishedCalls.release();
+                }
+            });
             try (IdempotencyEngine threaded = IdempotencyEngine.builder(stuckRenewals(unblock, blocked))
-                    .nanoTime(clock::nanoTime).listener(listener).renewalScheduler(scheduler).build()) {
+                    .nanoTime(clock::nanoTime).listener(listener).renewalScheduler(scheduler).storeCallExecutor(calls)
+                    .build()) {
                 threaded.decide(payment("stuck"), REQUIRED);
                 threaded.decide(payment("a"), REQUIRED);
                 threaded.decide(payment("b"), REQUIRED);
@@ -400,6 +715,8 @@ class IdempotencyEngineTest {
                     scheduler.runPeriodicTasks();
                     assertThat(listener.renewalsObserved.await(10, TimeUnit.SECONDS))
                             .as("a and b renewed in round %d", third).isTrue();
+                    assertThat(finishedCalls.tryAcquire(2, 10, TimeUnit.SECONDS))
+                            .as("the calls of a and b finished in round %d", third).isTrue();
                     assertThat(blocked.await(10, TimeUnit.SECONDS)).isTrue();
                 }
 
@@ -410,6 +727,7 @@ class IdempotencyEngineTest {
                 assertThat(listener.failedStoreCalls).as("the stuck call counted as failed once").hasValue(1);
             } finally {
                 unblock.countDown();
+                pool.shutdown();
             }
         }
 
@@ -642,6 +960,47 @@ class IdempotencyEngineTest {
         }
 
         @Test
+        void aRenewalExtendsHowLongAFailedStoringIsRetried() throws IOException {
+            try (IdempotencyEngine failing = engine(completeFailing(new AtomicInteger(1)), StoreFailureMode.FAIL_CLOSED)) {
+                Proceed slow = (Proceed) failing.decide(payment("k1"), REQUIRED);
+                clock.advance(Duration.ofSeconds(10));
+                scheduler.runPeriodicTasks(); // renewed: held until 40 s
+                assertThat(listener.renewals).hasValue(1);
+                clock.advance(Duration.ofSeconds(19));
+                assertThat(slow.complete(CREATED)).as("the first attempt fails").isFalse();
+
+                clock.advance(Duration.ofSeconds(2)); // 31 s: past the first lease, within the renewed one
+                scheduler.runPeriodicTasks();
+
+                assertThat(failing.decide(payment("k1"), REQUIRED)).isEqualTo(new Decision.Replay(CREATED));
+            }
+        }
+
+        @Test
+        void storingIsRetriedEveryTenthOfAShortLease() throws IOException {
+            EndpointPolicy shortLease = REQUIRED.toBuilder().lease(Duration.ofSeconds(2)).build();
+            AtomicInteger failuresLeft = new AtomicInteger(2);
+            try (IdempotencyEngine failing = engine(completeFailing(failuresLeft), StoreFailureMode.FAIL_CLOSED)) {
+                ((Proceed) failing.decide(payment("k1"), shortLease)).complete(CREATED);
+                clock.advance(Duration.ofMillis(199));
+                scheduler.runPeriodicTasks();
+                assertThat(failuresLeft).as("no retry before 200 ms").hasValue(1);
+                clock.advance(Duration.ofMillis(1));
+                scheduler.runPeriodicTasks();
+                assertThat(failuresLeft).as("retried, failed again").hasValue(0);
+                scheduler.runPeriodicTasks();
+                clock.advance(Duration.ofMillis(199));
+                scheduler.runPeriodicTasks();
+                assertThat(failuresLeft).as("no retry before another 200 ms").hasValue(0);
+
+                clock.advance(Duration.ofMillis(1));
+                scheduler.runPeriodicTasks();
+
+                assertThat(failing.decide(payment("k1"), shortLease)).isEqualTo(new Decision.Replay(CREATED));
+            }
+        }
+
+        @Test
         void storingIsRetriedOnlyUntilTheLeaseRunsOutThenARetryRunsTheHandler() throws IOException {
             AtomicInteger failuresLeft = new AtomicInteger(Integer.MAX_VALUE);
             try (IdempotencyEngine failing = engine(completeFailing(failuresLeft), StoreFailureMode.FAIL_CLOSED)) {
@@ -663,6 +1022,7 @@ class IdempotencyEngineTest {
     @Test
     void problemJsonCarriesTypeTitleStatusAndDetail() throws IOException {
         Problem problem = rejected(TestRequest.post("/payments"), REQUIRED);
+        assertThat(problem.title()).isEqualTo("Idempotency-Key header is required");
         JsonNode json = new ObjectMapper().readTree(problem.toJson());
         assertThat(json.get("type").asText()).isEqualTo(problem.type().toString());
         assertThat(json.get("title").asText()).isEqualTo("Idempotency-Key header is required");
@@ -705,6 +1065,7 @@ class IdempotencyEngineTest {
         final AtomicInteger failedStoreCalls = new AtomicInteger();
         final AtomicInteger renewals = new AtomicInteger();
         volatile CountDownLatch renewalsObserved = new CountDownLatch(0);
+        final List<StoreCall> storeCalls = new CopyOnWriteArrayList<>();
 
         @Override
         public void onOutcome(Outcome outcome, RequestView request) {
@@ -713,6 +1074,7 @@ class IdempotencyEngineTest {
 
         @Override
         public void onStoreCall(StoreOperation operation, long nanos, boolean succeeded) {
+            storeCalls.add(new StoreCall(operation, nanos, succeeded));
             if (!succeeded) {
                 failedStoreCalls.incrementAndGet();
             } else if (operation == StoreOperation.RENEW) {
@@ -720,6 +1082,9 @@ class IdempotencyEngineTest {
                 renewalsObserved.countDown();
             }
         }
+    }
+
+    private record StoreCall(IdempotencyListener.StoreOperation operation, long nanos, boolean succeeded) {
     }
 
     /** A claim that passes every call to another; tests override the call they change. */

@@ -197,7 +197,33 @@ class Sha256FingerprintStrategyTest {
                 Named.of("content type to normalise", PAYMENT.withContentType(" Application/JSON ; Charset=UTF-8")),
                 Named.of("non-ASCII path and query", PAYMENT.withPath("/zahlungen/\u00fcberweisung").withQuery("name=J\u00fcrgen")),
                 Named.of("strings longer than the buffer", PAYMENT.withPath(longSegment).withRoute(longSegment + longSegment)),
-                Named.of("empty body", TestRequest.post("/payments").withBody(new byte[0])));
+                Named.of("empty body", TestRequest.post("/payments").withBody(new byte[0])),
+                Named.of("strings just longer than the buffer's free space",
+                        TestRequest.post("/" + "r".repeat(129)).withRoute("/" + "r".repeat(117))),
+                Named.of("buffer exactly full before the content type byte",
+                        TestRequest.post("/" + "p".repeat(53)).withContentType("text/plain")),
+                Named.of("strings of non-ASCII characters only", PAYMENT.withPath("\u00fc\u00e9").withRoute("\u20ac")),
+                Named.of("U+0080, the first non-ASCII character", PAYMENT.withPath("/\u0080").withQuery("a=\u0080")),
+                Named.of("supplementary characters", PAYMENT.withPath("/\uD83D\uDE00")),
+                Named.of("a path of more than 64 KiB", PAYMENT.withPath("/" + "x".repeat(70_000))));
+    }
+
+    /** Lengths of 16 MiB and more use all four bytes of the length field. */
+    @Test
+    void digestInputOfAPathOfMoreThanSixteenMebibytesIsTheDocumentedEncoding() throws Exception {
+        TestRequest request = TestRequest.post("/" + "x".repeat(0x01020304)).withRoute("/p").withBody("b");
+
+        assertThat(fingerprint(request).bytes()).isEqualTo(documentedEncoding(request, List.of()));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "application/json; charset=utf-8", "Application/json", "application/x-Zip", "APPLICATION/JSON", "TEXT",
+        "\u00c9", " ", ";Text/Plain", "; charset=utf-8", "text/plain;", "a\u007fb", "application/json"})
+    void contentTypeIsNormalisedAsDocumented(String contentType) throws Exception {
+        TestRequest request = PAYMENT.withContentType(contentType);
+
+        assertThat(fingerprint(request).bytes()).isEqualTo(documentedEncoding(request, List.of()));
     }
 
     /**

@@ -63,6 +63,13 @@ class IdempotencyKeyTest {
     }
 
     @Test
+    void surroundingWhiteSpaceDoesNotCountTowardsTheLength() {
+        String longest = "k".repeat(IdempotencyKey.MAX_LENGTH);
+        assertThat(IdempotencyKey.parse("  " + longest + "\t").value()).isEqualTo(longest);
+        assertThat(IdempotencyKey.parse("  \"" + longest + "\"\t").value()).isEqualTo(longest);
+    }
+
+    @Test
     void escapesCountAsOneCharacterTowardsTheLength() {
         String escaped = "\"" + "\\\"".repeat(IdempotencyKey.MAX_LENGTH) + "\"";
         assertThat(IdempotencyKey.parse(escaped).value()).isEqualTo("\"".repeat(IdempotencyKey.MAX_LENGTH));
@@ -130,7 +137,8 @@ class IdempotencyKeyTest {
 
     @Test
     void deleteIsInvalid() {
-        assertReason("abc\u007f", Reason.INVALID_CHARACTER).hasMessageContaining("U+007F");
+        assertReason("abc\u007f", Reason.INVALID_CHARACTER)
+                .hasMessageContaining("has U+007F at position 4;"); // named by its code point only: not visible
     }
 
     @Test

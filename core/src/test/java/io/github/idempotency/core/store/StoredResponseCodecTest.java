@@ -49,6 +49,58 @@ class StoredResponseCodecTest {
     }
 
     @Test
+    void supplementaryCharactersAreEncodedAsTheirFourUtf8Bytes() {
+        String value = "\uD800\uDC00 \uD83C\uDF89 \uDBFF\uDFFF"; // U+10000, U+1F389, U+10FFFF
+        StoredResponse response = new StoredResponse(200, List.of(new ResponseHeader("X-\uD83D\uDE00", value)), new byte[0]);
+
+        byte[] encoded = StoredResponseCodec.encode(response);
+
+        assertThat(HexFormat.of().formatHex(encoded)).isEqualTo("494b01" + "00c8" + "00000001"
+                + "00000006" + "582d" + "f09f9880"
+                + "0000000e" + "f0908080" + "20" + "f09f8e89" + "20" + "f48fbfbf"
+                + "00000000");
+        assertThat(StoredResponseCodec.decode(encoded)).isEqualTo(response);
+    }
+
+    @Test
+    void everyLoneSurrogateIsEncodedAsQuestionMark() {
+        StoredResponse response = new StoredResponse(200, List.of(
+                new ResponseHeader("X-End", "a\uD800"),
+                new ResponseHeader("X-Low", "\uDC00b"),
+                new ResponseHeader("X-Reversed", "\uDC00\uD800"),
+                new ResponseHeader("X-Only", "\uDBFF")), new byte[0]);
+
+        StoredResponse decoded = StoredResponseCodec.decode(StoredResponseCodec.encode(response));
+
+        assertThat(decoded.headers()).extracting(ResponseHeader::value).containsExactly("a?", "?b", "??", "?");
+    }
+
+    @Test
+    void lengthsAreWrittenAsFullFourByteBigEndianIntegers() {
+        int length = 0x01020304; // 16,909,060 bytes: every byte of the length field is in use
+        byte[] body = new byte[length];
+        body[length - 1] = 9;
+        StoredResponse large = new StoredResponse(200, List.of(), body);
+
+        byte[] encoded = StoredResponseCodec.encode(large);
+
+        assertThat(encoded).hasSize(3 + 2 + 4 + 4 + length);
+        assertThat(HexFormat.of().formatHex(encoded, 9, 13)).isEqualTo("01020304");
+        assertThat(StoredResponseCodec.decode(encoded)).isEqualTo(large);
+    }
+
+    @Test
+    void headerCountThatCannotFitIsRejectedBeforeReadingAnyHeader() {
+        // One header needs at least 8 bytes (two length fields); only the 4 of the body length remain.
+        byte[] encoded = HexFormat.of().parseHex("494b01" + "00c8" + "00000001" + "00000000");
+
+        assertThatThrownBy(() -> StoredResponseCodec.decode(encoded))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("encoded stored response is truncated or corrupt: header count 1 at offset 5"
+                        + " does not fit in the 4 remaining bytes");
+    }
+
+    @Test
     void everyTruncationIsRejectedWithTheMissingPart() {
         byte[] encoded = StoredResponseCodec.encode(RESPONSE);
         for (int length = 3; length < encoded.length; length++) {
@@ -75,6 +127,9 @@ class StoredResponseCodecTest {
         assertThatThrownBy(() -> StoredResponseCodec.decode("{\"status\":200}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("not an encoded stored response: expected magic bytes 0x494B ('IK'), found 0x7B2273...");
+        assertThatThrownBy(() -> StoredResponseCodec.decode("ABC".getBytes(StandardCharsets.US_ASCII)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("not an encoded stored response: expected magic bytes 0x494B ('IK'), found 0x414243");
         assertThatThrownBy(() -> StoredResponseCodec.decode(new byte[0]))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("not an encoded stored response: expected magic bytes 0x494B ('IK'), found no bytes at all");
@@ -149,6 +204,30 @@ class StoredResponseCodecTest {
         StoredResponse response = new StoredResponse(status, List.of(), body);
 
         assertThat(StoredResponseCodec.encode(response)).hasSize(3 + 2 + 4 + 4 + body.length);
+    }
+
+    @Property
+    void anyValidTextIsEncodedAsItsUtf8Bytes(@ForAll("text") String name, @ForAll("text") String value) {
+        StoredResponse response = new StoredResponse(200, List.of(new ResponseHeader(name, value)), new byte[0]);
+        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        byte[] valueBytes = value.getBytes(StandardCharsets.UTF_8);
+
+        byte[] encoded = StoredResponseCodec.encode(response);
+
+        assertThat(HexFormat.of().formatHex(encoded)).isEqualTo("494b01" + "00c8" + "00000001"
+                + String.format("%08x", nameBytes.length) + HexFormat.of().formatHex(nameBytes)
+                + String.format("%08x", valueBytes.length) + HexFormat.of().formatHex(valueBytes)
+                + "00000000");
+        assertThat(StoredResponseCodec.decode(encoded)).isEqualTo(response);
+    }
+
+    /** Strings of any code points, supplementary ones (surrogate pairs) included. */
+    @Provide
+    Arbitrary<String> text() {
+        return Arbitraries.integers().between(0, Character.MAX_CODE_POINT)
+                .filter(cp -> cp < Character.MIN_SURROGATE || cp > Character.MAX_SURROGATE)
+                .list().ofMaxSize(20)
+                .map(cps -> cps.stream().map(Character::toString).reduce("", String::concat));
     }
 
     @Provide

@@ -11,8 +11,10 @@ import io.github.idempotency.core.store.ClaimResult;
 import io.github.idempotency.core.store.EntryKey;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreContract;
+import io.github.idempotency.core.store.ResponseHeader;
 import io.github.idempotency.core.store.StoredResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -21,6 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
 
@@ -163,6 +167,79 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
         assertThatThrownBy(() -> claim.renew(Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("lease must be positive, was PT-1S");
+    }
+
+    @Test
+    void weightOfARecordIsItsBodyTwoBytesPerHeaderCharacterAndAFixedOverhead() {
+        InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().clock(clock).build();
+        StoredResponse response = new StoredResponse(201,
+                List.of(new ResponseHeader("Location", "/p/1"), new ResponseHeader("X", "yz")), new byte[1000]);
+
+        assertThat(acquire(store, new EntryKey("scope", "weighed")).complete(response, TTL)).isTrue();
+
+        assertThat(store.weightBytes())
+                .isEqualTo(InMemoryIdempotencyStore.RECORD_OVERHEAD_BYTES + 1000 + 2 * (8 + 4) + 2 * (1 + 2));
+    }
+
+    @Test
+    void anExpiredRecordIsFreedByTheCacheOnTheStoreClock() {
+        InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().clock(clock).build();
+        acquire(store, new EntryKey("scope", "freed")).complete(new StoredResponse(200, List.of(), new byte[500]), TTL);
+
+        clock.advance(TTL.minusMillis(1));
+        assertThat(store.weightBytes()).isEqualTo(InMemoryIdempotencyStore.RECORD_OVERHEAD_BYTES + 500);
+        // The cache's timer wheel frees an expired entry within about a second of its expiry.
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(store.weightBytes()).isZero();
+    }
+
+    @Test
+    void aKeyCompletedAgainAfterItsRecordExpiredReplaysTheNewRecordForItsWholeTtl() {
+        InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().clock(clock).build();
+        EntryKey key = new EntryKey("scope", "again");
+        StoredResponse second = new StoredResponse(201, List.of(), new byte[] {2});
+        acquire(store, key).complete(new StoredResponse(201, List.of(), new byte[] {1}), TTL);
+        clock.advance(TTL);
+
+        assertThat(acquire(store, key).complete(second, TTL)).isTrue();
+        clock.advance(TTL.minusMillis(1));
+
+        assertThat(store.claim(new ClaimRequest(key, FINGERPRINT, LEASE)))
+                .isInstanceOfSatisfying(ClaimResult.Completed.class, c -> assertThat(c.response()).isEqualTo(second));
+    }
+
+    /** Expiry times saturate: a TTL beyond the range of epoch milliseconds keeps the record for good. */
+    @Test
+    void aTtlBeyondTheClocksRangeKeepsTheRecord() {
+        InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().clock(clock).build();
+        StoredResponse response = new StoredResponse(200, List.of(), new byte[] {7});
+        Duration[] ttls = {Duration.ofSeconds(Long.MAX_VALUE), Duration.ofMillis(Long.MAX_VALUE),
+            Duration.ofMillis(Long.MAX_VALUE - clock.millis())};
+        for (int i = 0; i < ttls.length; i++) {
+            assertThat(acquire(store, new EntryKey("scope", "forever-" + i)).complete(response, ttls[i])).isTrue();
+        }
+
+        clock.advance(Duration.ofDays(100 * 365));
+
+        for (int i = 0; i < ttls.length; i++) {
+            assertThat(store.claim(new ClaimRequest(new EntryKey("scope", "forever-" + i), FINGERPRINT, LEASE)))
+                    .as("TTL %s", ttls[i]).isInstanceOf(ClaimResult.Completed.class);
+        }
+    }
+
+    /** Expiry arithmetic holds for any clock reading, zero and negative epoch milliseconds included. */
+    @ParameterizedTest
+    @ValueSource(strings = {"1970-01-01T00:00:00Z", "1969-12-31T23:59:50Z"})
+    void leaseEndsOnTimeOnAClockAtOrBeforeTheEpoch(String start) {
+        MutableClock epoch = new MutableClock(Instant.parse(start));
+        InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().clock(epoch).build();
+        EntryKey key = new EntryKey("scope", "epoch");
+        acquire(store, key);
+
+        epoch.advance(LEASE.minusMillis(1));
+        assertThat(store.claim(new ClaimRequest(key, FINGERPRINT, LEASE))).isInstanceOf(ClaimResult.InFlight.class);
+        epoch.advance(Duration.ofMillis(1));
+        assertThat(store.claim(new ClaimRequest(key, FINGERPRINT, LEASE))).isInstanceOf(ClaimResult.Acquired.class);
     }
 
     private static Claim acquire(IdempotencyStore store, EntryKey key) {
