@@ -70,15 +70,11 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
     private ServletInputStream bufferedStream;
     private BufferedReader bufferedReader;
     private Map<String, String[]> formParameters;
-    /** What {@link #read} had read when it found the body over its limit, and the byte past it. */
-    private byte[] partial;
-    private int partialLength;
-    private int overflowByte;
     private List<Part> parts;
     /** The limit of buffering on first read; negative when the body is buffered only by {@link #buffer}. */
     private long firstReadLimit = -1;
     /** Set when buffering on first read found more than its limit: the body is then served unbuffered. */
-    private BodyTooLargeException firstReadOverflow;
+    private Overflow firstReadOverflow;
     private ServletInputStream overflowStream;
 
     /** @param request the request to wrap */
@@ -160,8 +156,7 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
     /**
      * Reads the body into {@link #body}.
      *
-     * @throws BodyTooLargeException past {@code maxBytes}, with what was read in {@link #body}
-     *     and {@link #bodyLength} nonetheless (the stream has been consumed that far)
+     * @throws Overflow past {@code maxBytes}, with the bytes consumed from the stream so far
      */
     private void read(long maxBytes, RequestView.BodySink sink) throws IOException {
         long limit = Math.min(maxBytes, MAX_ARRAY_LENGTH);
@@ -178,10 +173,9 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
                     break;
                 }
                 if (count >= limit) {
-                    partial = data;
-                    partialLength = count;
-                    overflowByte = next;
-                    throw new BodyTooLargeException(maxBytes);
+                    byte[] consumed = Arrays.copyOf(data, count + 1);
+                    consumed[count] = (byte) next;
+                    throw new Overflow(maxBytes, consumed);
                 }
                 data = Arrays.copyOf(data, (int) Math.min(limit, Math.max(INITIAL_CAPACITY, 2L * data.length)));
                 if (count == declared) { // more than declared: keep the probed byte
@@ -228,12 +222,9 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
         try {
             read(firstReadLimit, (bytes, offset, length) -> { });
             return true;
-        } catch (BodyTooLargeException e) {
+        } catch (Overflow e) {
             firstReadOverflow = e;
-            byte[] prefix = Arrays.copyOf(partial, partialLength + 1);
-            prefix[partialLength] = (byte) overflowByte;
-            partial = null;
-            overflowStream = new ChainedInputStream(prefix, super.getInputStream());
+            overflowStream = new ChainedInputStream(e.consumed, super.getInputStream());
             return false;
         }
     }
@@ -434,6 +425,16 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
             return declaredCharset().orElse(StandardCharsets.UTF_8);
         } catch (UnsupportedEncodingException unknown) {
             return StandardCharsets.UTF_8;
+        }
+    }
+
+    /** A body over the limit of {@link #read}, and the bytes read from it until that was clear. */
+    private static final class Overflow extends BodyTooLargeException {
+        private final transient byte[] consumed;
+
+        Overflow(long limit, byte[] consumed) {
+            super(limit);
+            this.consumed = consumed;
         }
     }
 

@@ -6,7 +6,6 @@ import io.github.idempotency.core.IdempotencyEngine;
 import io.github.idempotency.core.Proceed;
 import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -21,7 +20,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

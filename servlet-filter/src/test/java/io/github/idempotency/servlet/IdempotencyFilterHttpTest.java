@@ -721,6 +721,26 @@ abstract class IdempotencyFilterHttpTest {
     }
 
     @Test
+    void aBodyBufferedOnFirstReadServesTheReaderAndTheEngineTheSameBytes() throws Exception {
+        byte[] body = "twenty bytes of body".getBytes(UTF_8);
+        HttpResponse<byte[]> response = send(postRequest("/late/first-read?limit=64", newKey(), "text/plain", "")
+                .header("X-Probe", "first-read-within")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))));
+
+        assertThat(text(response)).isEqualTo("read=twenty bytes of body engine=twenty bytes of body buffered=true");
+    }
+
+    @Test
+    void aChunkedBodyOverTheFirstReadLimitIsServedWholeUnbufferedAndTheEngineGets413() throws Exception {
+        byte[] body = "a body of forty bytes, over the limit 16".getBytes(UTF_8);
+        HttpResponse<byte[]> response = send(postRequest("/late/first-read?limit=16", newKey(), "text/plain", "")
+                .header("X-Probe", "first-read-over")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))));
+
+        assertThat(text(response)).isEqualTo("read=a body of forty bytes, over the limit 16 engine=413 buffered=false");
+    }
+
+    @Test
     void captureStartedAfterTheWriterWasObtainedIsIncomplete() throws Exception {
         HttpResponse<byte[]> response = send(postRequest("/late/writer-first", newKey(), "text/plain", "x")
                 .header("X-Probe", "writer-first"));

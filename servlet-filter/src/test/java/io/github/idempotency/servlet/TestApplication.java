@@ -211,6 +211,22 @@ final class TestApplication implements ServletContainerInitializer {
                             + " application=" + readByApplication
                             + " sameRequest=" + (view.request() == wrappedAgain));
                 }
+                case "/first-read" -> { // a filter's read before the engine's, of a body without a declared length
+                    BufferedBodyRequest buffered = BufferedBodyRequest.find(req).orElseThrow();
+                    int limit = Integer.parseInt(req.getParameter("limit"));
+                    buffered.bufferOnFirstRead(limit);
+                    String read = new String(req.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    String engine;
+                    try {
+                        java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
+                        buffered.buffer(limit, seen::write);
+                        engine = seen.toString(StandardCharsets.UTF_8);
+                    } catch (io.github.idempotency.core.BodyTooLargeException e) {
+                        engine = "413";
+                    }
+                    resp.setContentType("text/plain;charset=UTF-8");
+                    resp.getWriter().print("read=" + read + " engine=" + engine + " buffered=" + buffered.isBuffered());
+                }
                 case "/writer-first" -> {
                     PrintWriter writer = resp.getWriter();
                     capturing.startCapture(1024);
