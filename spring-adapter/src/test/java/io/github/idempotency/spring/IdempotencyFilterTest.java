@@ -38,25 +38,14 @@ class IdempotencyFilterTest {
 
     @Test
     void anErrorPageRenderedAfterTheContainerReportedTheRequestsEndIsStillStored() throws Exception {
-        Proceed proceed = (Proceed) engine.decide(request, EndpointPolicy.defaults());
-        MockHttpServletRequest servletRequest = new MockHttpServletRequest("POST", "/orders");
-        filter.doFilter(servletRequest, new MockHttpServletResponse(), (req, res) -> {
-            ClaimSettlement.attach((HttpServletRequest) req, proceed, CapturingResponse.find(res).orElseThrow());
-            ((HttpServletResponse) res).sendError(400);
-        });
+        MockHttpServletRequest servletRequest = guardedRequestEndingWithSendError400();
         assertThat(ClaimSettlement.find(servletRequest).orElseThrow().awaitingErrorPage()).isTrue();
 
         filter.requestDestroyed(new ServletRequestEvent(new MockServletContext(), servletRequest)); // as Jetty does
 
         assertThat(ClaimSettlement.find(servletRequest).orElseThrow().isSettled()).isFalse();
         assertThat(engine.decide(request, EndpointPolicy.defaults())).as("the claim is kept").isInstanceOf(Decision.Reject.class);
-        servletRequest.setDispatcherType(DispatcherType.ERROR);
-        MockHttpServletResponse errorPage = new MockHttpServletResponse();
-        errorPage.setStatus(400);
-        filter.doFilter(servletRequest, errorPage, (req, res) -> {
-            res.setContentType("application/json");
-            res.getOutputStream().write("{\"status\":400}".getBytes());
-        });
+        renderErrorPageThroughTheFilter(servletRequest);
 
         Decision retry = engine.decide(request, EndpointPolicy.defaults());
         assertThat(retry).isInstanceOf(Decision.Replay.class);
@@ -99,20 +88,9 @@ class IdempotencyFilterTest {
 
     @Test
     void errorPageRenderedThroughTheFilterIsStored() throws Exception {
-        Proceed proceed = (Proceed) engine.decide(request, EndpointPolicy.defaults());
-        MockHttpServletRequest servletRequest = new MockHttpServletRequest("POST", "/orders");
-        filter.doFilter(servletRequest, new MockHttpServletResponse(), (req, res) -> {
-            ClaimSettlement.attach((HttpServletRequest) req, proceed, CapturingResponse.find(res).orElseThrow());
-            ((HttpServletResponse) res).sendError(400);
-        });
+        MockHttpServletRequest servletRequest = guardedRequestEndingWithSendError400();
 
-        servletRequest.setDispatcherType(DispatcherType.ERROR);
-        MockHttpServletResponse errorPage = new MockHttpServletResponse();
-        errorPage.setStatus(400);
-        filter.doFilter(servletRequest, errorPage, (req, res) -> {
-            res.setContentType("application/json");
-            res.getOutputStream().write("{\"status\":400}".getBytes());
-        });
+        renderErrorPageThroughTheFilter(servletRequest);
         filter.requestDestroyed(new ServletRequestEvent(new MockServletContext(), servletRequest));
 
         Decision retry = engine.decide(request, EndpointPolicy.defaults());
@@ -121,5 +99,27 @@ class IdempotencyFilterTest {
         assertThat(replay.response().status()).isEqualTo(400);
         assertThat(new String(replay.response().body())).isEqualTo("{\"status\":400}");
         assertThat(replay.response().headerValues("Content-Type")).containsExactly("application/json");
+    }
+
+    /** A guarded request whose handler ends with {@code sendError(400)}: its error page is still to come. */
+    private MockHttpServletRequest guardedRequestEndingWithSendError400() throws Exception {
+        Proceed proceed = (Proceed) engine.decide(request, EndpointPolicy.defaults());
+        MockHttpServletRequest servletRequest = new MockHttpServletRequest("POST", "/orders");
+        filter.doFilter(servletRequest, new MockHttpServletResponse(), (req, res) -> {
+            ClaimSettlement.attach((HttpServletRequest) req, proceed, CapturingResponse.find(res).orElseThrow());
+            ((HttpServletResponse) res).sendError(400);
+        });
+        return servletRequest;
+    }
+
+    /** The container's error dispatch rendering {@code {"status":400}} as JSON. */
+    private void renderErrorPageThroughTheFilter(MockHttpServletRequest servletRequest) throws Exception {
+        servletRequest.setDispatcherType(DispatcherType.ERROR);
+        MockHttpServletResponse errorPage = new MockHttpServletResponse();
+        errorPage.setStatus(400);
+        filter.doFilter(servletRequest, errorPage, (req, res) -> {
+            res.setContentType("application/json");
+            res.getOutputStream().write("{\"status\":400}".getBytes());
+        });
     }
 }
