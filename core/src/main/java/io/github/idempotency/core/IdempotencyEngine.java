@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -183,6 +185,98 @@ public final class IdempotencyEngine implements AutoCloseable {
      * @throws IOException if the request body cannot be read (the client went away)
      */
     public Decision decide(RequestView request, EndpointPolicy policy) throws IOException {
+        Object prepared = prepare(request, policy);
+        if (prepared instanceof Decision decision) {
+            return decision;
+        }
+        Attempt attempt = (Attempt) prepared;
+        while (true) {
+            ClaimResult result;
+            try {
+                result = claim(attempt.claimRequest);
+            } catch (IdempotencyStoreException e) {
+                return storeFailure(request, e);
+            }
+            Decision decision = settle(attempt, result);
+            if (decision != null) {
+                return decision;
+            }
+            long pause = attempt.nextPauseMillis();
+            if (pause <= 0 || !pause(pause)) {
+                return inFlight(request);
+            }
+        }
+    }
+
+    /**
+     * The non-blocking form of {@link #decide(RequestView, EndpointPolicy)}, for adapters on an
+     * event loop: the store is called through {@link IdempotencyStore#claimAsync(ClaimRequest)},
+     * and a waiting {@link ConcurrencyPolicy} looks again on the engine's scheduler instead of
+     * sleeping. The request body must already be in memory: {@link RequestView#readBody} is called
+     * on the calling thread.
+     *
+     * @param request the request, its body buffered
+     * @param policy the endpoint's policy
+     * @return the decision; bad input and store failures are decisions; the stage fails only with
+     *     an {@link IOException} from {@link RequestView#readBody} or an unexpected error
+     */
+    public CompletionStage<Decision> decideAsync(RequestView request, EndpointPolicy policy) {
+        Object prepared;
+        try {
+            prepared = prepare(request, policy);
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (prepared instanceof Decision decision) {
+            return CompletableFuture.completedFuture(decision);
+        }
+        CompletableFuture<Decision> decision = new CompletableFuture<>();
+        claimAsync((Attempt) prepared, decision);
+        return decision;
+    }
+
+    private void claimAsync(Attempt attempt, CompletableFuture<Decision> decision) {
+        long start = System.nanoTime();
+        stage(() -> store.claimAsync(attempt.claimRequest)).whenComplete((result, failure) -> {
+            timed(IdempotencyListener.StoreOperation.CLAIM, start, failure == null);
+            try {
+                Throwable cause = unwrap(failure);
+                if (cause instanceof IdempotencyStoreException e) {
+                    decision.complete(storeFailure(attempt.request, e));
+                } else if (cause != null) {
+                    decision.completeExceptionally(cause);
+                } else {
+                    Decision settled = settle(attempt, result);
+                    long pause = settled == null ? attempt.nextPauseMillis() : 0;
+                    if (settled != null) {
+                        decision.complete(settled);
+                    } else if (pause <= 0) {
+                        decision.complete(inFlight(attempt.request));
+                    } else {
+                        renewalScheduler.schedule(() -> claimAsync(attempt, decision), pause, TimeUnit.MILLISECONDS);
+                    }
+                }
+            } catch (Throwable t) {
+                decision.completeExceptionally(t);
+            }
+        });
+    }
+
+    static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /**
+     * Everything before the first store call: the method, the key, the body and its fingerprint.
+     *
+     * @return a {@link Decision} when the request is settled without the store, else the
+     *     {@link Attempt} to claim
+     */
+    private Object prepare(RequestView request, EndpointPolicy policy) throws IOException {
         if (!policy.guards(request.method())) {
             return NOT_GUARDED;
         }
@@ -212,42 +306,66 @@ public final class IdempotencyEngine implements AutoCloseable {
         Fingerprint fingerprint = fingerprinter.finish();
         ClaimRequest claimRequest =
                 new ClaimRequest(new EntryKey(scopeResolver.resolve(request), key.value()), fingerprint, policy.lease());
+        return new Attempt(request, policy, key, claimRequest);
+    }
 
-        long waitStart = nanoTime.getAsLong();
-        long maxWait = policy.concurrency().waits() ? policy.concurrency().maxWait().toNanos() : 0;
-        long pause = FIRST_POLL_MILLIS;
-        while (true) {
-            ClaimResult result;
-            try {
-                result = claim(claimRequest);
-            } catch (IdempotencyStoreException e) {
-                return storeFailure(request, e);
-            }
-            if (result instanceof ClaimResult.Acquired acquired) {
-                report(request, Outcome.NEW);
-                Execution execution = new Execution(acquired.claim(), key, policy, request);
-                execution.startRenewal();
-                return new Proceed(execution);
-            }
-            if (result instanceof ClaimResult.Completed completed) {
-                if (!completed.fingerprint().equals(fingerprint)) {
-                    return mismatch(request);
-                }
-                report(request, Outcome.REPLAYED);
-                return new Decision.Replay(completed.response());
-            }
-            ClaimResult.InFlight inFlight = (ClaimResult.InFlight) result;
-            if (!inFlight.fingerprint().equals(fingerprint)) {
-                return mismatch(request);
-            }
+    /**
+     * @return the decision for a claim's answer, or {@code null} when another request with the
+     *     same fingerprint holds the key and the caller may wait for it
+     */
+    private Decision settle(Attempt attempt, ClaimResult result) {
+        RequestView request = attempt.request;
+        if (result instanceof ClaimResult.Acquired acquired) {
+            report(request, Outcome.NEW);
+            Execution execution = new Execution(acquired.claim(), attempt.key, attempt.policy, request);
+            execution.startRenewal();
+            return new Proceed(execution);
+        }
+        Fingerprint stored = result instanceof ClaimResult.Completed completed
+                ? completed.fingerprint() : ((ClaimResult.InFlight) result).fingerprint();
+        if (!stored.equals(attempt.claimRequest.fingerprint())) {
+            return mismatch(request);
+        }
+        if (result instanceof ClaimResult.Completed completed) {
+            report(request, Outcome.REPLAYED);
+            return new Decision.Replay(completed.response());
+        }
+        return null;
+    }
+
+    private Decision inFlight(RequestView request) {
+        return reject(request, Outcome.IN_FLIGHT, ProblemType.IN_FLIGHT,
+                "A request with this " + keyHeader + " is still being processed. Retry after "
+                        + Math.max(1, inFlightRetryAfter.toSeconds()) + " s to receive its response.",
+                inFlightRetryAfter);
+    }
+
+    /** One request's claim on its key, tried again while a waiting policy waits for the holder. */
+    private final class Attempt {
+        final RequestView request;
+        final EndpointPolicy policy;
+        final IdempotencyKey key;
+        final ClaimRequest claimRequest;
+        private final long waitStart = nanoTime.getAsLong();
+        private long pause = FIRST_POLL_MILLIS;
+
+        Attempt(RequestView request, EndpointPolicy policy, IdempotencyKey key, ClaimRequest claimRequest) {
+            this.request = request;
+            this.policy = policy;
+            this.key = key;
+            this.claimRequest = claimRequest;
+        }
+
+        /** @return how long to pause before the next look, doubling up to a bound; 0 when done waiting */
+        long nextPauseMillis() {
+            long maxWait = policy.concurrency().waits() ? policy.concurrency().maxWait().toNanos() : 0;
             long remaining = TimeUnit.NANOSECONDS.toMillis(maxWait - (nanoTime.getAsLong() - waitStart));
-            if (remaining <= 0 || !pause(Math.min(pause, remaining))) {
-                return reject(request, Outcome.IN_FLIGHT, ProblemType.IN_FLIGHT,
-                        "A request with this " + keyHeader + " is still being processed. Retry after "
-                                + Math.max(1, inFlightRetryAfter.toSeconds()) + " s to receive its response.",
-                        inFlightRetryAfter);
+            if (remaining <= 0) {
+                return 0;
             }
+            long next = Math.min(pause, remaining);
             pause = Math.min(pause * 2, MAX_POLL_MILLIS);
+            return next;
         }
     }
 
@@ -520,27 +638,71 @@ public final class IdempotencyEngine implements AutoCloseable {
                 releaseClaim(Outcome.NOT_STORED);
                 return false;
             }
-            StoredResponse storable = storable(response, policy);
+            StoredResponse storable = storable(response);
+            long start = System.nanoTime();
+            boolean stored;
+            try {
+                stored = claim.complete(storable, policy.ttl());
+            } catch (RuntimeException e) {
+                timed(IdempotencyListener.StoreOperation.COMPLETE, start, false);
+                completionFailed(storable, e);
+                return false;
+            }
+            timed(IdempotencyListener.StoreOperation.COMPLETE, start, true);
+            return completed(stored);
+        }
+
+        CompletionStage<Boolean> completeAsync(StoredResponse response) {
+            if (!finish()) {
+                return CompletableFuture.completedFuture(false);
+            }
+            if (!policy.storagePolicy().shouldStore(response.status())) {
+                return releaseClaimAsync(Outcome.NOT_STORED).thenApply(released -> false);
+            }
+            StoredResponse storable = storable(response);
+            long start = System.nanoTime();
+            return stage(() -> claim.completeAsync(storable, policy.ttl())).handle((stored, failure) -> {
+                timed(IdempotencyListener.StoreOperation.COMPLETE, start, failure == null);
+                if (failure != null) {
+                    completionFailed(storable, unwrap(failure));
+                    return false;
+                }
+                return completed(stored);
+            });
+        }
+
+        /** @return {@code response} as the policy stores it: excluded headers dropped, an oversized body omitted */
+        private StoredResponse storable(StoredResponse response) {
+            StoredResponse storable = IdempotencyEngine.storable(response, policy);
             if (storable.body().length > policy.maxStoredBodyBytes()) {
                 log.debug("Response of {} {} has {} bytes, more than the {} bytes stored; stored without its body",
                         request.method(), request.route(), storable.body().length, policy.maxStoredBodyBytes());
                 storable = storable.withBodyOmitted(storable.body().length);
             }
-            try {
-                boolean stored = storeResponse(storable);
-                if (!stored) {
-                    report(request, Outcome.NOT_STORED);
-                }
-                return stored;
-            } catch (RuntimeException e) {
-                log.warn("Storing the response of {} {} failed; trying again until its lease runs out: {}",
-                        request.method(), request.route(), e.toString());
-                report(request, Outcome.STORE_ERROR);
-                retryAtNanos = nanoTime.getAsLong() + completionRetryNanos();
-                pendingCompletion = storable;
-                running.add(this);
-                return false;
+            return storable;
+        }
+
+        private boolean completed(boolean stored) {
+            if (!stored) {
+                report(request, Outcome.NOT_STORED);
+                logLost();
             }
+            return stored;
+        }
+
+        private void logLost() {
+            log.warn("Response of {} {} not stored: the claim was lost (lease expired and taken over)",
+                    request.method(), request.route());
+        }
+
+        /** Keeps trying to store {@code storable} in the background until the lease runs out. */
+        private void completionFailed(StoredResponse storable, Throwable e) {
+            log.warn("Storing the response of {} {} failed; trying again until its lease runs out: {}",
+                    request.method(), request.route(), e.toString());
+            report(request, Outcome.STORE_ERROR);
+            retryAtNanos = nanoTime.getAsLong() + completionRetryNanos();
+            pendingCompletion = storable;
+            running.add(this);
         }
 
         private long completionRetryNanos() {
@@ -575,8 +737,7 @@ public final class IdempotencyEngine implements AutoCloseable {
                 boolean stored = claim.complete(storable, policy.ttl());
                 ok = true;
                 if (!stored) {
-                    log.warn("Response of {} {} not stored: the claim was lost (lease expired and taken over)",
-                            request.method(), request.route());
+                    logLost();
                 }
                 return stored;
             } finally {
@@ -588,6 +749,10 @@ public final class IdempotencyEngine implements AutoCloseable {
             if (finish()) {
                 releaseClaim(why);
             }
+        }
+
+        CompletionStage<Void> releaseAsync(Outcome why) {
+            return finish() ? releaseClaimAsync(why) : CompletableFuture.completedFuture(null);
         }
 
         void abandon(String why) {
@@ -616,16 +781,39 @@ public final class IdempotencyEngine implements AutoCloseable {
         private void releaseClaim(Outcome why) {
             report(request, why);
             long start = System.nanoTime();
-            boolean ok = false;
             try {
                 claim.release();
-                ok = true;
+                timed(IdempotencyListener.StoreOperation.RELEASE, start, true);
             } catch (RuntimeException e) {
-                log.warn("Releasing the key of {} {} failed; it is free again when its lease ({}) runs out: {}",
-                        request.method(), request.route(), policy.lease(), e.toString());
-            } finally {
-                timed(IdempotencyListener.StoreOperation.RELEASE, start, ok);
+                timed(IdempotencyListener.StoreOperation.RELEASE, start, false);
+                releaseFailed(e);
             }
+        }
+
+        private CompletionStage<Void> releaseClaimAsync(Outcome why) {
+            report(request, why);
+            long start = System.nanoTime();
+            return stage(claim::releaseAsync).handle((released, failure) -> {
+                timed(IdempotencyListener.StoreOperation.RELEASE, start, failure == null);
+                if (failure != null) {
+                    releaseFailed(unwrap(failure));
+                }
+                return null;
+            });
+        }
+
+        private void releaseFailed(Throwable e) {
+            log.warn("Releasing the key of {} {} failed; it is free again when its lease ({}) runs out: {}",
+                    request.method(), request.route(), policy.lease(), e.toString());
+        }
+    }
+
+    /** @return the stage {@code call} returns, or a failed stage when it throws instead */
+    private static <T> CompletionStage<T> stage(java.util.function.Supplier<CompletionStage<T>> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 

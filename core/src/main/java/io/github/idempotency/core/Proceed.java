@@ -2,14 +2,16 @@ package io.github.idempotency.core;
 
 import io.github.idempotency.core.key.IdempotencyKey;
 import io.github.idempotency.core.store.StoredResponse;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Run the handler: this request holds the claim on its key. The adapter captures the response and
  * must then call exactly one of {@link #complete(StoredResponse)}, {@link #release(Outcome)} or
  * {@link #abandon(String)}, on every path (including exceptions), or the claim stays renewed.
  *
- * <p>While the handler runs, the engine renews the claim's lease; both methods stop the renewal.
- * Calls after the first are ignored. Thread-safe.
+ * <p>While the handler runs, the engine renews the claim's lease; each of these methods stops the
+ * renewal. Calls after the first are ignored. Thread-safe. An adapter on an event loop uses the
+ * non-blocking forms {@link #completeAsync(StoredResponse)} and {@link #releaseAsync(Outcome)}.
  */
 public final class Proceed implements Decision {
 
@@ -47,6 +49,29 @@ public final class Proceed implements Decision {
      */
     public boolean complete(StoredResponse response) {
         return execution.complete(response);
+    }
+
+    /**
+     * The non-blocking form of {@link #complete(StoredResponse)}: the store is called through
+     * {@link io.github.idempotency.core.store.Claim#completeAsync}. The stage never fails; a store
+     * failure is handled as in {@link #complete(StoredResponse)}.
+     *
+     * @param response the response exactly as sent to the client
+     * @return a stage with {@code true} if the response was stored by this call
+     */
+    public CompletionStage<Boolean> completeAsync(StoredResponse response) {
+        return execution.completeAsync(response);
+    }
+
+    /**
+     * The non-blocking form of {@link #release(Outcome)}. The stage never fails: a store failure is
+     * logged and the key is free again when its lease runs out.
+     *
+     * @param why recorded as the request's outcome
+     * @return a stage completed once the store answered
+     */
+    public CompletionStage<Void> releaseAsync(Outcome why) {
+        return execution.releaseAsync(why);
     }
 
     /**

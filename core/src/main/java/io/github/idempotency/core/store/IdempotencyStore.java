@@ -1,5 +1,8 @@
 package io.github.idempotency.core.store;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /**
  * Where entries live: per {@link EntryKey}, either an in-flight claim (fingerprint, lease expiry,
  * fencing token) or a completed record (fingerprint, stored response, expiry).
@@ -11,6 +14,12 @@ package io.github.idempotency.core.store;
  *
  * <p>Implementations are thread-safe. A store that cannot be reached throws
  * {@link IdempotencyStoreException}; it never answers as if the key were absent.
+ *
+ * <p>Every operation also has a non-blocking form ({@link #claimAsync(ClaimRequest)} and the
+ * {@code ...Async} methods of {@link Claim}) for adapters on an event loop (WebFlux). Their
+ * defaults call the blocking form on the calling thread, which is right only for a store that
+ * never waits (the in-memory store); a store that does I/O overrides them, with its client's
+ * asynchronous API or on an executor of its own, so that they never block the caller.
  */
 public interface IdempotencyStore {
 
@@ -24,4 +33,22 @@ public interface IdempotencyStore {
      * @throws IdempotencyStoreException if the store cannot answer
      */
     ClaimResult claim(ClaimRequest request);
+
+    /**
+     * The non-blocking form of {@link #claim(ClaimRequest)}: the same outcome, delivered by the
+     * returned stage, which fails with {@link IdempotencyStoreException} when the store cannot
+     * answer. The {@link Claim} of an {@link ClaimResult.Acquired} answer implements its own
+     * {@code ...Async} methods without blocking too. Never blocks the calling thread in a store
+     * that overrides it; the default calls {@link #claim(ClaimRequest)} on it.
+     *
+     * @param request the entry, the claiming request's fingerprint and the lease
+     * @return the outcome, or a stage failed with the store's exception
+     */
+    default CompletionStage<ClaimResult> claimAsync(ClaimRequest request) {
+        try {
+            return CompletableFuture.completedFuture(claim(request));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 }
