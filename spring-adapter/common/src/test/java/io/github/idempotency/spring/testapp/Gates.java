@@ -20,8 +20,12 @@ public class Gates {
         return gates.computeIfAbsent(name, n -> new Gate());
     }
 
-    /** Waits at the named gate; does nothing without a name. */
-    void pass(String name) {
+    /**
+     * Waits at the named gate; does nothing without a name.
+     *
+     * @param name the gate's name, or {@code null}
+     */
+    public void pass(String name) {
         if (name == null) {
             return;
         }

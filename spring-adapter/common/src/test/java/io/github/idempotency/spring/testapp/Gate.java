@@ -9,7 +9,12 @@ public class Gate {
     private final CountDownLatch entered = new CountDownLatch(1);
     private final CountDownLatch opened = new CountDownLatch(1);
 
-    void pass() throws InterruptedException {
+    /**
+     * Enters the gate and waits until a test opens it.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public void pass() throws InterruptedException {
         entered.countDown();
         if (!opened.await(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the test never opened the gate");

@@ -9,7 +9,11 @@ public class Executions {
 
     private final ConcurrentMap<String, AtomicInteger> counts = new ConcurrentHashMap<>();
 
-    int record(String item) {
+    /**
+     * @param item the item a handler runs for
+     * @return how often a handler ran for it, this run included
+     */
+    public int record(String item) {
         return counts.computeIfAbsent(item, i -> new AtomicInteger()).incrementAndGet();
     }
 
