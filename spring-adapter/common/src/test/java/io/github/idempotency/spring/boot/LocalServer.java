@@ -12,9 +12,11 @@ import org.junit.jupiter.api.Assumptions;
  * connections is skipped, except when the environment variable {@code CI} is {@code true}, where it
  * fails.
  */
-enum LocalServer {
+public enum LocalServer {
 
+    /** The local Redis. */
     REDIS("Redis", 6379, "redis://127.0.0.1:6379"),
+    /** The local PostgreSQL, database {@code test}. */
     POSTGRESQL("PostgreSQL", 5432, "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&connectTimeout=2");
 
     private final String name;
@@ -32,7 +34,7 @@ enum LocalServer {
      *
      * @return the URL the tests connect to
      */
-    String requireRunning() {
+    public String requireRunning() {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
             return url;
