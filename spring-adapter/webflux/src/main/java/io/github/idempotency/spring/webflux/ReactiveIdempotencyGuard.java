@@ -107,7 +107,7 @@ public final class ReactiveIdempotencyGuard {
                     + " needs " + IdempotencyHttpHandlerDecorator.class.getName() + " as a bean (an"
                     + " HttpHandlerDecoratorFactory); Spring Boot's auto-configuration declares it"));
         }
-        boolean readBody = !request.getHeaders().getOrEmpty(engine.keyHeader()).isEmpty();
+        boolean readBody = !ReactiveRequestView.headerValues(request.getHeaders(), engine.keyHeader()).isEmpty();
         Mono<byte[]> body = readBody ? read(request, policy.maxRequestBodyBytes()) : Mono.just(ReactiveRequestView.NOT_READ);
         return Mono.zip(ReactivePrincipals.nameOf(exchange), body).flatMap(principalAndBody -> {
             byte[] bytes = principalAndBody.getT2();

@@ -2,8 +2,10 @@ package io.github.idempotency.spring.webflux;
 
 import io.github.idempotency.core.BodyTooLargeException;
 import io.github.idempotency.core.RequestView;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
 /**
@@ -56,8 +58,22 @@ final class ReactiveRequestView implements RequestView {
 
     @Override
     public List<String> headerValues(String name) {
-        List<String> values = request.getHeaders().get(name);
-        return values == null ? List.of() : values;
+        return headerValues(request.getHeaders(), name);
+    }
+
+    /**
+     * @return every line of the header {@code name}, case-insensitive, not split at commas; read
+     *     through {@code forEach}, whose signature Spring Framework 6.2 and 7 share (the lookup
+     *     methods' differ)
+     */
+    static List<String> headerValues(HttpHeaders headers, String name) {
+        List<String> found = new ArrayList<>(1);
+        headers.forEach((header, values) -> {
+            if (header.equalsIgnoreCase(name)) {
+                found.addAll(values);
+            }
+        });
+        return found;
     }
 
     @Override
