@@ -46,14 +46,8 @@ class RedisIdempotencyStoreFailureTest {
     }
 
     @Test
-    void aCommandLeftUnansweredFailsAfterTheCommandTimeout() throws IOException {
-        LocalRedis.clientOrSkip().shutdown();
-        String keyPrefix = LocalRedis.uniqueKeyPrefix();
-        try (StallingProxy proxy = new StallingProxy(LocalRedis.PORT);
-                RedisIdempotencyStore store = RedisIdempotencyStore.builder(LocalRedis.uri(proxy.port()))
-                        .keyPrefix(keyPrefix)
-                        .commandTimeout(Duration.ofMillis(300))
-                        .build()) {
+    void aCommandLeftUnansweredFailsAfterTheCommandTimeout() throws Exception {
+        onStoreBehindStallingProxy((proxy, store) -> {
             assertThat(store.claim(newRequest())).isInstanceOf(ClaimResult.Acquired.class);
             proxy.stallReplies();
             ClaimRequest unanswered = newRequest();
@@ -66,22 +60,12 @@ class RedisIdempotencyStoreFailureTest {
 
             assertThat(Duration.ofNanos(System.nanoTime() - started))
                     .isBetween(Duration.ofMillis(300), Duration.ofSeconds(3));
-        } finally {
-            RedisClient client = LocalRedis.clientOrSkip();
-            LocalRedis.deleteKeys(client, keyPrefix);
-            client.shutdown();
-        }
+        });
     }
 
     @Test
     void asyncCommandsLeftUnansweredFailTheirStagesAfterTheCommandTimeoutWithoutWaiting() throws Exception {
-        LocalRedis.clientOrSkip().shutdown();
-        String keyPrefix = LocalRedis.uniqueKeyPrefix();
-        try (StallingProxy proxy = new StallingProxy(LocalRedis.PORT);
-                RedisIdempotencyStore store = RedisIdempotencyStore.builder(LocalRedis.uri(proxy.port()))
-                        .keyPrefix(keyPrefix)
-                        .commandTimeout(Duration.ofMillis(300))
-                        .build()) {
+        onStoreBehindStallingProxy((proxy, store) -> {
             Claim claim = ((ClaimResult.Acquired) store.claim(newRequest())).claim();
             proxy.stallReplies();
             ClaimRequest unanswered = newRequest();
@@ -100,11 +84,7 @@ class RedisIdempotencyStoreFailureTest {
                     .hasMessage("Redis " + operation + " failed at 127.0.0.1:" + proxy.port() + ": no reply within 300 ms"));
             assertThat(Duration.ofNanos(System.nanoTime() - started))
                     .isBetween(Duration.ofMillis(300), Duration.ofSeconds(3));
-        } finally {
-            RedisClient client = LocalRedis.clientOrSkip();
-            LocalRedis.deleteKeys(client, keyPrefix);
-            client.shutdown();
-        }
+        });
     }
 
     @Test
@@ -123,6 +103,28 @@ class RedisIdempotencyStoreFailureTest {
                 .isInstanceOf(IdempotencyStoreException.class)
                 .hasMessageStartingWith("Redis claim of ")
                 .hasMessageContaining("failed at 127.0.0.1:" + LocalRedis.PORT);
+    }
+
+    /** Runs {@code test} on a store with a 300 ms command timeout that talks to Redis through a {@link StallingProxy}. */
+    private static void onStoreBehindStallingProxy(StalledStoreTest test) throws Exception {
+        LocalRedis.clientOrSkip().shutdown();
+        String keyPrefix = LocalRedis.uniqueKeyPrefix();
+        try (StallingProxy proxy = new StallingProxy(LocalRedis.PORT);
+                RedisIdempotencyStore store = RedisIdempotencyStore.builder(LocalRedis.uri(proxy.port()))
+                        .keyPrefix(keyPrefix)
+                        .commandTimeout(Duration.ofMillis(300))
+                        .build()) {
+            test.run(proxy, store);
+        } finally {
+            RedisClient client = LocalRedis.clientOrSkip();
+            LocalRedis.deleteKeys(client, keyPrefix);
+            client.shutdown();
+        }
+    }
+
+    @FunctionalInterface
+    private interface StalledStoreTest {
+        void run(StallingProxy proxy, RedisIdempotencyStore store) throws Exception;
     }
 
     private static ClaimRequest newRequest() {
