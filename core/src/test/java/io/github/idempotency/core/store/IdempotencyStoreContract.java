@@ -1,24 +1,33 @@
 package io.github.idempotency.core.store;
 
+import static io.github.idempotency.core.store.Stages.resultOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.github.idempotency.core.fingerprint.Fingerprint;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.blockhound.BlockHound;
 
 /**
  * The behaviour every {@link IdempotencyStore} must show. A store's test class extends this suite,
@@ -27,6 +36,12 @@ import org.junit.jupiter.api.Test;
  * <p>Each test works on fresh random scopes and keys, so a store may keep entries across tests (a
  * shared Redis or database). Only the expiry tests let time pass, always through
  * {@link #letTimePass(Duration)} and in multiples of {@link #expiryUnit()}.
+ *
+ * <p>The non-blocking methods ({@link IdempotencyStore#claimAsync(ClaimRequest)} and the
+ * {@code ...Async} methods of {@link Claim}) must answer as the blocking ones do, and must not
+ * block the thread that calls them: one test calls them on a thread that BlockHound watches, so
+ * the test JVM needs {@code -XX:+AllowRedefinitionToAddDeleteMethods} (JDK 13+) and BlockHound
+ * on the test class path.
  */
 public abstract class IdempotencyStoreContract {
 
@@ -40,8 +55,9 @@ public abstract class IdempotencyStoreContract {
     private IdempotencyStore store;
 
     /**
-     * Creates the store under test; called once per test. Entries of earlier tests may still
-     * exist: the suite uses fresh random keys in every test.
+     * Creates the store under test; called once per test, and closed after it when it is
+     * {@link AutoCloseable}. Entries of earlier tests may still exist: the suite uses fresh random
+     * keys in every test.
      */
     protected abstract IdempotencyStore createStore();
 
@@ -62,6 +78,13 @@ public abstract class IdempotencyStoreContract {
     @BeforeEach
     void createStoreUnderTest() {
         store = createStore();
+    }
+
+    @AfterEach
+    void closeStoreUnderTest() throws Exception {
+        if (store instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
     }
 
     // --- claim ---------------------------------------------------------------------------------
@@ -472,6 +495,122 @@ public abstract class IdempotencyStoreContract {
         }
     }
 
+    // --- the non-blocking path -------------------------------------------------------------------
+
+    @Test
+    void asyncClaimAcquiresThenAnswersInFlightAndCompletedAsTheBlockingClaimDoes() throws Exception {
+        EntryKey key = freshKey();
+        Fingerprint holder = fingerprint();
+        Claim claim = acquired(resultOf(store.claimAsync(new ClaimRequest(key, holder, LONG_LEASE))));
+        assertThat(claim.key()).isEqualTo(key);
+
+        ClaimResult.InFlight inFlight = inFlight(resultOf(store.claimAsync(new ClaimRequest(key, fingerprint(), LONG_LEASE))));
+        ClaimResult.InFlight blockingInFlight = inFlight(claimWithNewFingerprint(key));
+        assertThat(inFlight.fingerprint()).isEqualTo(holder).isEqualTo(blockingInFlight.fingerprint());
+        assertThat(inFlight.leaseExpiresAt()).isCloseTo(blockingInFlight.leaseExpiresAt(), within(1, ChronoUnit.SECONDS));
+
+        StoredResponse response = textResponse(201, "{\"id\":\"pay_2\"}");
+        assertThat(resultOf(claim.completeAsync(response, TTL))).isTrue();
+
+        ClaimResult.Completed record = completed(resultOf(store.claimAsync(new ClaimRequest(key, holder, LONG_LEASE))));
+        ClaimResult.Completed blockingRecord = completed(claimWithNewFingerprint(key));
+        assertThat(record.fingerprint()).isEqualTo(holder).isEqualTo(blockingRecord.fingerprint());
+        assertThat(record.response()).isEqualTo(response).isEqualTo(blockingRecord.response());
+        assertThat(record.expiresAt())
+                .isCloseTo(blockingRecord.expiresAt(), within(1, ChronoUnit.SECONDS))
+                .isAfter(inFlight.leaseExpiresAt());
+    }
+
+    @Test
+    void asyncRenewAndReleaseActOnTheHeldClaimAndNothingAfterIt() throws Exception {
+        EntryKey key = freshKey();
+        Duration lease = expiryUnit();
+        Claim claim = acquired(resultOf(store.claimAsync(new ClaimRequest(key, fingerprint(), lease))));
+        Instant leaseEnd = inFlight(claimWithNewFingerprint(key)).leaseExpiresAt();
+
+        assertThat(resultOf(claim.renewAsync(lease.multipliedBy(10)))).isTrue();
+        assertThat(inFlight(claimWithNewFingerprint(key)).leaseExpiresAt()).isAfter(leaseEnd.plus(lease));
+        assertThat(resultOf(claim.releaseAsync())).isTrue();
+
+        Fingerprint nextHolder = fingerprint();
+        Claim next = acquire(key, nextHolder, LONG_LEASE);
+        assertThat(next.fencingToken()).isNotEqualTo(claim.fencingToken());
+        assertThat(resultOf(claim.releaseAsync())).isFalse();
+        assertThat(resultOf(claim.renewAsync(LONG_LEASE))).isFalse();
+        assertThat(resultOf(claim.completeAsync(textResponse(201, "late"), TTL))).isFalse();
+        assertThat(inFlight(claimWithNewFingerprint(key)).fingerprint()).isEqualTo(nextHolder);
+    }
+
+    @Test
+    void staleHolderCannotCompleteReleaseOrRenewAsyncAfterTakeover() throws Exception {
+        EntryKey key = freshKey();
+        Claim stale = acquired(resultOf(store.claimAsync(new ClaimRequest(key, fingerprint(), expiryUnit()))));
+        letTimePass(beyond(expiryUnit()));
+        Fingerprint newHolder = fingerprint();
+        Claim current = acquired(resultOf(store.claimAsync(new ClaimRequest(key, newHolder, LONG_LEASE))));
+        assertThat(current.fencingToken()).isNotEqualTo(stale.fencingToken());
+
+        assertThat(resultOf(stale.completeAsync(textResponse(201, "stale"), TTL))).isFalse();
+        assertThat(resultOf(stale.releaseAsync())).isFalse();
+        assertThat(resultOf(stale.renewAsync(LONG_LEASE))).isFalse();
+
+        assertThat(inFlight(claimWithNewFingerprint(key)).fingerprint()).isEqualTo(newHolder);
+        StoredResponse response = textResponse(201, "current");
+        assertThat(resultOf(current.completeAsync(response, TTL))).isTrue();
+        ClaimResult.Completed record = completed(claimWithNewFingerprint(key));
+        assertThat(record.fingerprint()).isEqualTo(newHolder);
+        assertThat(record.response()).isEqualTo(response);
+    }
+
+    @Test
+    void exactlyOneOfManyAsyncClaimsInFlightTogetherOnOneKeyAcquires() throws Exception {
+        EntryKey key = freshKey();
+        List<Fingerprint> fingerprints = new ArrayList<>();
+        List<CompletionStage<ClaimResult>> claims = new ArrayList<>();
+        for (int i = 0; i < RACERS; i++) {
+            ClaimRequest request = new ClaimRequest(key, fingerprint(), LONG_LEASE);
+            fingerprints.add(request.fingerprint());
+            claims.add(store.claimAsync(request));
+        }
+
+        List<Integer> winners = new ArrayList<>();
+        List<ClaimResult> results = new ArrayList<>();
+        for (int i = 0; i < RACERS; i++) {
+            results.add(resultOf(claims.get(i)));
+            if (results.get(i) instanceof ClaimResult.Acquired) {
+                winners.add(i);
+            }
+        }
+        assertThat(winners).as("async claims that acquired %s", key).hasSize(1);
+        for (ClaimResult result : results) {
+            if (!(result instanceof ClaimResult.Acquired)) {
+                assertThat(inFlight(result).fingerprint()).isEqualTo(fingerprints.get(winners.get(0)));
+            }
+        }
+    }
+
+    /**
+     * Each asynchronous method is called on a thread that BlockHound watches, as an event loop
+     * is: a call that blocks there (waits for a reply, does I/O, sleeps, parks) fails the test.
+     */
+    @Test
+    void asyncMethodsNeverBlockTheCallingThread() throws Exception {
+        // Everything a call needs is made here: random keys and fingerprints read the OS's entropy.
+        EntryKey key = freshKey();
+        ClaimRequest first = new ClaimRequest(key, fingerprint(), LONG_LEASE);
+        ClaimRequest second = new ClaimRequest(key, fingerprint(), LONG_LEASE);
+        ClaimRequest other = new ClaimRequest(freshKey(), fingerprint(), LONG_LEASE);
+        StoredResponse response = textResponse(201, "done");
+
+        Claim claim = acquired(onNonBlockingThread(() -> store.claimAsync(first)));
+        inFlight(onNonBlockingThread(() -> store.claimAsync(second)));
+        assertThat(onNonBlockingThread(() -> claim.renewAsync(LONG_LEASE))).isTrue();
+        assertThat(onNonBlockingThread(() -> claim.completeAsync(response, TTL))).isTrue();
+        assertThat(completed(onNonBlockingThread(() -> store.claimAsync(second))).response()).isEqualTo(response);
+        Claim otherClaim = acquired(onNonBlockingThread(() -> store.claimAsync(other)));
+        assertThat(onNonBlockingThread(otherClaim::releaseAsync)).isTrue();
+    }
+
     // --- helpers ---------------------------------------------------------------------------------
 
     private static EntryKey freshKey() {
@@ -530,6 +669,50 @@ public abstract class IdempotencyStoreContract {
     private static ClaimResult.Completed completed(ClaimResult result) {
         assertThat(result).isInstanceOf(ClaimResult.Completed.class);
         return (ClaimResult.Completed) result;
+    }
+
+    /**
+     * Calls {@code call} on a new thread that BlockHound watches, as it watches an event loop, and
+     * waits for what the stage it returns completes with.
+     *
+     * @throws AssertionError if the call blocked (or threw) instead of returning a stage
+     */
+    private static <T> T onNonBlockingThread(Supplier<CompletionStage<T>> call) throws Exception {
+        AtomicReference<CompletionStage<T>> stage = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread thread = NonBlockingThreads.newThread(() -> {
+            try {
+                stage.set(call.get());
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        thread.start();
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+        if (failure.get() != null || stage.get() == null) {
+            throw new AssertionError("the asynchronous call did not return a stage without blocking", failure.get());
+        }
+        return resultOf(stage.get());
+    }
+
+    /** Threads on which BlockHound, installed once per JVM, fails every blocking call. */
+    private static final class NonBlockingThreads {
+        private static final String NAME = "idempotency-contract-non-blocking";
+
+        static {
+            BlockHound.builder()
+                    .nonBlockingThreadPredicate(current -> current.or(thread -> thread.getName().equals(NAME)))
+                    // CompletableFuture.orTimeout schedules on a ScheduledThreadPoolExecutor, whose queue lock
+                    // is held for an instant; Reactor's BlockHound integration allows it too.
+                    .allowBlockingCallsInside("java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue", "offer")
+                    .install();
+        }
+
+        static Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, NAME);
+            thread.setDaemon(true);
+            return thread;
+        }
     }
 
     /** Runs every task on {@code pool} and returns their results in order, failing on the first error. */

@@ -55,6 +55,14 @@ import java.util.function.UnaryOperator;
  * their TTL. Claims are not in the cache and never evicted for size (only their lease ends them),
  * so a full store never lets two requests with the same key run at once.
  *
+ * <p><b>Non-blocking path.</b> Every operation is a few map reads and updates in the heap that
+ * never wait for I/O, a timer or another request, so the SPI's default {@code ...Async} methods,
+ * which run the blocking method on the calling thread and return a completed stage, are right for
+ * this store, and an event loop may call them. Per-key updates run inside the maps' own short
+ * critical sections, and no code of the store sleeps, parks or waits on a lock. The one wait
+ * Caffeine may impose is its back-pressure: when records are written faster than its maintenance
+ * keeps up, a writer spins briefly and takes the cache's eviction lock to help.
+ *
  * <p>Instances are thread-safe.
  */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {

@@ -9,6 +9,7 @@ import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 import io.github.idempotency.core.store.StoredResponse;
 import io.github.idempotency.core.store.StoredResponseCodec;
+import io.github.idempotency.store.jdbc.internal.BoundedExecutor;
 import io.github.idempotency.store.jdbc.internal.EntryRow;
 import io.github.idempotency.store.jdbc.internal.EntryStatements;
 import java.io.IOException;
@@ -26,6 +27,10 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
@@ -47,13 +52,40 @@ import javax.sql.DataSource;
  * {@code expires_at} is at or before now; expired rows stay until a claim takes them over or
  * {@link #purgeExpired(int)} deletes them.
  *
+ * <p><b>Non-blocking path.</b> JDBC blocks, so {@link #claimAsync(ClaimRequest)} and the
+ * {@code ...Async} methods of a claim hand the blocking operation to an executor and return at
+ * once, without blocking the calling thread (an event loop, say); the stage completes on the
+ * executor's thread. A call takes as long as its JDBC work: the pool's connection timeout and the
+ * driver's socket or query timeout bound it, as they bound the blocking methods. By default the
+ * executor belongs to the store: at most {@value #DEFAULT_ASYNC_THREADS} daemon threads named
+ * {@code idempotency-jdbc-<n>}, with at most {@value #ASYNC_QUEUE_CAPACITY} calls waiting for one.
+ * The threads start with the first asynchronous call, so an application that makes none starts
+ * none, and end after a minute without work. Handing a call over never waits; when every thread
+ * is busy and the queue is full, the stage fails at once with an {@link IdempotencyStoreException}
+ * saying so. Each running call holds one pooled connection, so threads beyond the connections the
+ * pool can lend the store would only queue inside the pool, holding a thread each: the default of
+ * eight is a typical share of a pool of ten (HikariCP's default size), leaving the application
+ * connections of its own. Size {@link Builder#asyncThreads(int)} to the connections the store may
+ * hold at once, or give an executor the application owns with
+ * {@link Builder#asyncExecutor(Executor)}. {@link #close()} shuts down the executor the store owns.
+ *
  * <p>Thread-safe. Every database failure, including a pool that hands out no connection in time,
- * is thrown as {@link IdempotencyStoreException} naming the operation and the SQL state.
+ * is an {@link IdempotencyStoreException} naming the operation and the SQL state: thrown by the
+ * blocking methods, the failure of the stage of the asynchronous ones, which never throw.
  */
-public final class JdbcIdempotencyStore implements IdempotencyStore {
+public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseable {
 
     /** The table name used unless {@link Builder#tableName(String)} says otherwise. */
     public static final String DEFAULT_TABLE_NAME = "idempotency_entries";
+
+    /** The threads of the store's own asynchronous executor unless {@link Builder#asyncThreads(int)} says otherwise. */
+    public static final int DEFAULT_ASYNC_THREADS = 8;
+
+    /** The most asynchronous calls that wait for a thread of the store's own executor. */
+    public static final int ASYNC_QUEUE_CAPACITY = 1024;
+
+    /** The most threads {@link Builder#asyncThreads(int)} accepts (the limit of a {@code ForkJoinPool}). */
+    private static final int MAX_ASYNC_THREADS = 32767;
 
     /** Longest table name: leaves room for the index name {@code <table>_expires_at_idx} in 63 characters. */
     private static final int MAX_TABLE_NAME_LENGTH = 48;
@@ -71,13 +103,27 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     /** The application clock; {@code null} when the database supplies the time. */
     private final Clock clock;
     private final EntryStatements statements;
+    /** Runs the asynchronous calls: {@link #ownedExecutor}, or the application's. */
+    private final Executor asyncExecutor;
+    /** The executor the store made and shuts down; {@code null} when the application gave one. */
+    private final BoundedExecutor ownedExecutor;
 
-    private JdbcIdempotencyStore(DataSource dataSource, String tableName, JdbcDialect dialect, Clock clock) {
+    private JdbcIdempotencyStore(DataSource dataSource, String tableName, JdbcDialect dialect, Clock clock,
+            Executor applicationExecutor, int asyncThreads) {
         this.dataSource = dataSource;
         this.tableName = tableName;
         this.dialect = dialect;
         this.clock = clock;
         this.statements = EntryStatements.of(dialect, tableName, clock == null);
+        this.ownedExecutor = applicationExecutor != null ? null : new BoundedExecutor("idempotency-jdbc-", asyncThreads,
+                ASYNC_QUEUE_CAPACITY, contextClassLoader());
+        this.asyncExecutor = applicationExecutor != null ? applicationExecutor : ownedExecutor;
+    }
+
+    /** The class loader the threads of the asynchronous executor see: that of the thread building the store. */
+    private static ClassLoader contextClassLoader() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return loader != null ? loader : JdbcIdempotencyStore.class.getClassLoader();
     }
 
     /**
@@ -133,6 +179,30 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
             throw new IdempotencyStoreException("JDBC idempotency store: claim on table " + tableName + " gave up after "
                     + CLAIM_ATTEMPTS + " attempts, as the entry kept changing concurrently", conflict);
         });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Runs {@link #claim(ClaimRequest)} on the asynchronous executor (see the class
+     * description).
+     */
+    @Override
+    public CompletionStage<ClaimResult> claimAsync(ClaimRequest request) {
+        return async("claim", () -> claim(request));
+    }
+
+    /**
+     * Shuts down the asynchronous executor the store made: asynchronous calls made from now on
+     * fail, those already made still run, and its threads end when they are done. Does not wait,
+     * leaves an executor given to {@link Builder#asyncExecutor(Executor)} alone, and leaves the
+     * blocking methods working. Safe to repeat.
+     */
+    @Override
+    public void close() {
+        if (ownedExecutor != null) {
+            ownedExecutor.shutdown();
+        }
     }
 
     /**
@@ -196,6 +266,43 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
     private <T> T run(String operation, SqlWork<T> work) {
         return run(dataSource, operation, tableName, work);
+    }
+
+    /**
+     * Hands {@code call}, a blocking operation, to the asynchronous executor.
+     *
+     * @return a stage with what {@code call} returns, failed with what it throws, or failed at once
+     *     with an {@link IdempotencyStoreException} when the executor refuses it
+     */
+    private <T> CompletionStage<T> async(String operation, Supplier<T> call) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            asyncExecutor.execute(() -> {
+                try {
+                    result.complete(call.get());
+                } catch (Throwable t) {
+                    result.completeExceptionally(t);
+                }
+            });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(new IdempotencyStoreException("JDBC idempotency store: " + operation
+                    + " on table " + tableName + " refused: " + refusal(e), e));
+        }
+        return result;
+    }
+
+    private String refusal(RuntimeException e) {
+        if (ownedExecutor == null) {
+            return "the executor given to JdbcIdempotencyStore.Builder.asyncExecutor(Executor) rejected it ("
+                    + e.getMessage() + ")";
+        }
+        if (ownedExecutor.isShutdown()) {
+            return "the store is closed";
+        }
+        int threads = ownedExecutor.threads();
+        return "the JDBC store's asynchronous executor is saturated (" + threads + (threads == 1 ? " thread" : " threads")
+                + " busy, " + ownedExecutor.capacity() + " calls waiting); raise JdbcIdempotencyStore.Builder"
+                + ".asyncThreads(int) (and the connection pool with it) or give an executor with asyncExecutor(Executor)";
     }
 
     private static <T> T run(DataSource dataSource, String operation, String tableName, SqlWork<T> work) {
@@ -264,6 +371,24 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
                     connection, values("id", id, "token", token, "lease", leaseMillis)));
         }
 
+        /** {@inheritDoc} Runs {@link #complete(StoredResponse, Duration)} on the asynchronous executor. */
+        @Override
+        public CompletionStage<Boolean> completeAsync(StoredResponse response, Duration ttl) {
+            return async("complete", () -> complete(response, ttl));
+        }
+
+        /** {@inheritDoc} Runs {@link #release()} on the asynchronous executor. */
+        @Override
+        public CompletionStage<Boolean> releaseAsync() {
+            return async("release", this::release);
+        }
+
+        /** {@inheritDoc} Runs {@link #renew(Duration)} on the asynchronous executor. */
+        @Override
+        public CompletionStage<Boolean> renewAsync(Duration lease) {
+            return async("renew", () -> renew(lease));
+        }
+
         private static long positiveMillis(Duration duration, String name) {
             if (duration.toMillis() <= 0) {
                 throw new IllegalArgumentException(name + " must be at least 1 ms, was " + duration);
@@ -289,6 +414,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         private TimeSource timeSource = TimeSource.CLOCK;
         private Clock clock;
         private boolean createTableIfMissing;
+        private Integer asyncThreads;
+        private Executor asyncExecutor;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -352,11 +479,43 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         }
 
         /**
+         * @param threads the most threads of the store's own asynchronous executor (default
+         *     {@value JdbcIdempotencyStore#DEFAULT_ASYNC_THREADS}), which run the
+         *     {@code ...Async} methods: about as many as the pool's connections the store may
+         *     hold at once (see the class description). They start with the first asynchronous
+         *     call.
+         * @return this builder
+         * @throws IllegalArgumentException if not between 1 and 32767
+         */
+        public Builder asyncThreads(int threads) {
+            if (threads < 1 || threads > MAX_ASYNC_THREADS) {
+                throw new IllegalArgumentException("asyncThreads must be between 1 and " + MAX_ASYNC_THREADS
+                        + " (about the connections the store may hold at once), was " + threads);
+            }
+            this.asyncThreads = threads;
+            return this;
+        }
+
+        /**
+         * @param executor runs the {@code ...Async} methods instead of an executor of the store's
+         *     own; the application owns it and shuts it down ({@link JdbcIdempotencyStore#close()}
+         *     does not). Its {@code execute} is called on the caller's thread, perhaps an event
+         *     loop, so it must not block there: give it a bounded queue and reject when full (not
+         *     {@code CallerRunsPolicy}). A rejection fails the stage.
+         * @return this builder
+         */
+        public Builder asyncExecutor(Executor executor) {
+            this.asyncExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
          * Builds the store. Opens a connection only to detect the dialect (when not set) and to
-         * create the table (when asked).
+         * create the table (when asked); starts no thread.
          *
          * @return the store
-         * @throws IllegalStateException if a clock was set together with {@link TimeSource#DATABASE}
+         * @throws IllegalStateException if a clock was set together with {@link TimeSource#DATABASE},
+         *     or both {@link #asyncThreads(int)} and {@link #asyncExecutor(Executor)}
          * @throws IllegalArgumentException if the dialect is detected and the database is not
          *     supported
          * @throws IdempotencyStoreException if the database fails while detecting or creating
@@ -366,6 +525,10 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
                 throw new IllegalStateException(
                         "A clock was set but the time source is DATABASE, which reads the database server's clock: "
                                 + "set one or the other");
+            }
+            if (asyncThreads != null && asyncExecutor != null) {
+                throw new IllegalStateException("Both asyncThreads and asyncExecutor were set, but asyncThreads sizes the "
+                        + "store's own executor, which a given executor replaces: set one or the other");
             }
             JdbcDialect chosen = dialect != null
                     ? dialect
@@ -384,7 +547,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
                 });
             }
             Clock effective = timeSource == TimeSource.DATABASE ? null : clock == null ? Clock.systemUTC() : clock;
-            return new JdbcIdempotencyStore(dataSource, tableName, chosen, effective);
+            return new JdbcIdempotencyStore(dataSource, tableName, chosen, effective, asyncExecutor,
+                    asyncThreads == null ? DEFAULT_ASYNC_THREADS : asyncThreads);
         }
 
         private static JdbcDialect detect(DatabaseMetaData metaData) throws SQLException {

@@ -1,5 +1,6 @@
 package io.github.idempotency.store.jdbc;
 
+import static io.github.idempotency.core.store.Stages.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -109,6 +110,26 @@ class JdbcStoreConfigurationTest {
                         + "set one or the other");
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {0, -1, 32768})
+    void asyncThreadsOutsideOneTo32767AreRejected(int threads) {
+        assertThatThrownBy(() -> JdbcIdempotencyStore.builder(TestDatabase.H2.dataSource()).asyncThreads(threads))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("asyncThreads must be between 1 and 32767 (about the connections the store may hold at once), was "
+                        + threads);
+    }
+
+    @Test
+    void asyncThreadsTogetherWithAnAsyncExecutorIsRejected() {
+        JdbcIdempotencyStore.Builder builder = JdbcIdempotencyStore.builder(TestDatabase.H2.dataSource())
+                .dialect(JdbcDialect.H2).asyncThreads(4).asyncExecutor(Runnable::run);
+
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("Both asyncThreads and asyncExecutor were set, but asyncThreads sizes the store's own executor,"
+                        + " which a given executor replaces: set one or the other");
+    }
+
     @Test
     void claimIsCommittedWhenThePoolHandsOutConnectionsWithoutAutoCommit() {
         String table = DialectUnderTest.H2.createTable();
@@ -131,9 +152,8 @@ class JdbcStoreConfigurationTest {
     @Test
     void durationsAndBatchSizesBelowTheirMinimumAreRejected() {
         String table = DialectUnderTest.H2.createTable();
-        try {
-            JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(TestDatabase.H2.dataSource())
-                    .dialect(JdbcDialect.H2).tableName(table).build();
+        try (JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(TestDatabase.H2.dataSource())
+                .dialect(JdbcDialect.H2).tableName(table).build()) {
             Claim claim = ((ClaimResult.Acquired) store.claim(new ClaimRequest(key(), FINGERPRINT, LEASE))).claim();
 
             assertThatThrownBy(() -> claim.complete(new StoredResponse(200, List.of(), new byte[0]), Duration.ofNanos(999_999)))
@@ -145,6 +165,10 @@ class JdbcStoreConfigurationTest {
             assertThatThrownBy(() -> store.purgeExpired(0))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("maxRows must be positive, was 0");
+            assertThat(failureOf(claim.renewAsync(Duration.ofSeconds(-1))))
+                    .as("the asynchronous form fails its stage instead of throwing")
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("lease must be at least 1 ms, was PT-1S");
             assertThat(claim.renew(LEASE)).as("the claim is untouched by the rejected calls").isTrue();
         } finally {
             TestDatabase.H2.dropTable(table);

@@ -18,15 +18,21 @@ import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,14 +73,26 @@ import org.slf4j.LoggerFactory;
  * which each draw from their own generator seeded by the operating system. ({@code ThreadLocalRandom}
  * is seeded from clock readings unless configured otherwise, so instances started together could
  * not rely on independent sequences; one {@code SecureRandom} call per claim costs far less than
- * the round trip.)
+ * the round trip.) The generator is {@code DRBG}, seeded when the store is built: the platform's
+ * default on Linux ({@code NativePRNG}) reads {@code /dev/urandom} every few draws, file I/O that
+ * {@link #claimAsync(ClaimRequest)} must not do on an event loop, while {@code DRBG} draws without
+ * I/O once seeded.
+ *
+ * <h2>Blocking and non-blocking</h2>
+ * Every operation is sent through Lettuce's asynchronous API. The {@code ...Async} methods
+ * ({@link #claimAsync(ClaimRequest)}, and {@link Claim#completeAsync completeAsync},
+ * {@link Claim#releaseAsync releaseAsync} and {@link Claim#renewAsync renewAsync} of a claim)
+ * return as soon as the command is handed to Lettuce and never block the calling thread, so an
+ * adapter may call them on an event loop; their stage completes on a Lettuce I/O thread. The
+ * blocking methods send the same commands and wait for the same stage.
  *
  * <h2>Failures</h2>
  * Each command waits at most the {@linkplain Builder#commandTimeout(Duration) command timeout};
  * Lettuce's own command timeout, where the connection's client options enable it, also applies,
  * and the shorter one ends the wait. A connection failure, a timeout, an error reply or a reply
- * of an unexpected shape is thrown as {@link IdempotencyStoreException} naming the operation, the
- * Redis key and, when known, the server address.
+ * of an unexpected shape is an {@link IdempotencyStoreException} naming the operation, the Redis
+ * key and, when known, the server address: thrown by the blocking methods, and the failure of the
+ * stage of the {@code ...Async} ones, which never throw.
  *
  * <p>Instances are thread-safe. They share the connection they were given; {@link #close()} closes
  * only what the store opened itself (see {@link #builder(RedisURI)}).
@@ -99,7 +117,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
     private final Clock clock;
     private final String address;
     private final Runnable closeOwned;
-    private final SecureRandom fencingTokens = new SecureRandom();
+    private final SecureRandom fencingTokens = newFencingTokenGenerator();
 
     private RedisIdempotencyStore(
             Builder builder, RedisScriptingAsyncCommands<byte[], byte[]> commands, String address, Runnable closeOwned) {
@@ -109,6 +127,17 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
         this.clock = builder.clock;
         this.address = address;
         this.closeOwned = closeOwned;
+    }
+
+    /** A {@code DRBG} generator, seeded now, on the thread building the store. */
+    private static SecureRandom newFencingTokenGenerator() {
+        try {
+            SecureRandom generator = SecureRandom.getInstance("DRBG");
+            generator.nextLong();
+            return generator;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("This Java platform has no DRBG SecureRandom", e);
+        }
     }
 
     /**
@@ -160,26 +189,41 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
     /**
      * {@inheritDoc}
      *
-     * <p>One {@code EVALSHA}. A new claim expires after the lease unless renewed.
+     * <p>One {@code EVALSHA}. A new claim expires after the lease unless renewed. Waits for the
+     * reply on the calling thread; {@link #claimAsync(ClaimRequest)} sends the same command without
+     * waiting.
      */
     @Override
     public ClaimResult claim(ClaimRequest request) {
-        long fencingToken = fencingTokens.nextLong();
-        String redisKey = redisKey(request.key());
-        Instant sentAt = clock.instant();
-        Object reply = execute(EntryScript.CLAIM, redisKey,
-                request.fingerprint().bytes(), decimal(fencingToken), millis(request.lease(), "lease"));
-        try {
-            return claimResult(reply, sentAt, request.key(), fencingToken, redisKey);
-        } catch (IllegalArgumentException e) {
-            throw failure(EntryScript.CLAIM, redisKey, "unexpected reply: " + e.getMessage(), e);
-        }
+        return await(EntryScript.CLAIM, redisKey(request.key()), sendClaim(request));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The same {@code EVALSHA} as {@link #claim(ClaimRequest)}, sent through Lettuce's
+     * asynchronous API, with the same command timeout and the same failures; a {@code NOSCRIPT}
+     * answer is followed by {@code SCRIPT LOAD} and the retried {@code EVALSHA} without waiting
+     * either. The stage completes on a Lettuce I/O thread (or, after a timeout, on the JDK's
+     * {@link CompletableFuture} timer thread): run anything slow on an executor of your own.
+     */
+    @Override
+    public CompletionStage<ClaimResult> claimAsync(ClaimRequest request) {
+        return stage(() -> sendClaim(request));
     }
 
     /** Closes the client and connection the store opened itself; a no-op for a connection it was given. */
     @Override
     public void close() {
         closeOwned.run();
+    }
+
+    private CompletableFuture<ClaimResult> sendClaim(ClaimRequest request) {
+        long fencingToken = fencingTokens.nextLong();
+        String redisKey = redisKey(request.key());
+        Instant sentAt = clock.instant();
+        return run(EntryScript.CLAIM, redisKey, reply -> claimResult(reply, sentAt, request.key(), fencingToken, redisKey),
+                request.fingerprint().bytes(), decimal(fencingToken), millis(request.lease(), "lease"));
     }
 
     private ClaimResult claimResult(Object reply, Instant sentAt, EntryKey key, long fencingToken, String redisKey) {
@@ -205,6 +249,14 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
         throw new IllegalArgumentException("unknown state " + state);
     }
 
+    /** The reply of a release, renew or complete script: 1 when the claim was held, else 0. */
+    private static boolean held(Object reply) {
+        if (reply instanceof Long held && (held == 0 || held == 1)) {
+            return held == 1;
+        }
+        throw new IllegalArgumentException(String.valueOf(reply));
+    }
+
     private static long integer(List<?> fields, int index) {
         if (index < fields.size() && fields.get(index) instanceof Long value) {
             return value;
@@ -221,42 +273,96 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
 
     /**
      * Runs {@code script} on {@code redisKey} by {@code EVALSHA}, loading it and retrying once if
-     * the server does not have it.
+     * the server does not have it, and reads the reply with {@code read}; never waits.
+     *
+     * @param read turns the reply into the result; throws {@link IllegalArgumentException} for a
+     *     reply it does not expect
+     * @return the result, or a stage failed with {@link IdempotencyStoreException} naming the
+     *     operation, the key and, when known, the server
      */
-    private Object execute(EntryScript script, String redisKey, byte[]... args) {
+    private <T> CompletableFuture<T> run(EntryScript script, String redisKey, Function<Object, T> read, byte[]... args) {
         byte[][] keys = {redisKey.getBytes(StandardCharsets.UTF_8)};
+        CompletableFuture<T> result = new CompletableFuture<>();
+        this.<Object>send(() -> commands.evalsha(script.sha1(), script.output(), keys, args))
+                .exceptionallyCompose(failed -> {
+                    if (!(unwrap(failed) instanceof RedisNoScriptException)) {
+                        return CompletableFuture.failedFuture(failed);
+                    }
+                    log.debug("Redis does not have the {} script; loading it", script.operation());
+                    return send(() -> commands.scriptLoad(script.source()))
+                            .thenCompose(loaded -> send(() -> commands.evalsha(script.sha1(), script.output(), keys, args)));
+                })
+                .whenComplete((reply, failed) -> {
+                    if (failed != null) {
+                        result.completeExceptionally(failure(script, redisKey, unwrap(failed)));
+                        return;
+                    }
+                    try {
+                        result.complete(read.apply(reply));
+                    } catch (RuntimeException e) {
+                        result.completeExceptionally(failure(script, redisKey, "unexpected reply: " + e.getMessage(), e));
+                    }
+                });
+        return result;
+    }
+
+    /**
+     * Sends one command; its reply fails with a {@link TimeoutException} when it does not arrive
+     * within the command timeout, and the command is then cancelled, so that Lettuce does not send
+     * it later (after a reconnect) on behalf of a caller that was told it failed.
+     */
+    private <T> CompletableFuture<T> send(Supplier<RedisFuture<T>> command) {
+        RedisFuture<T> sent;
         try {
-            try {
-                return await(commands.evalsha(script.sha1(), script.output(), keys, args));
-            } catch (RedisNoScriptException notLoaded) {
-                log.debug("Redis does not have the {} script; loading it", script.operation());
-                await(commands.scriptLoad(script.source()));
-                return await(commands.evalsha(script.sha1(), script.output(), keys, args));
+            sent = command.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<T> reply = sent.toCompletableFuture().copy()
+                .orTimeout(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        reply.whenComplete((value, failed) -> {
+            if (failed instanceof TimeoutException) {
+                sent.cancel(false);
             }
-        } catch (TimeoutException e) {
-            throw failure(script, redisKey, "no reply within " + commandTimeout.toMillis() + " ms", e);
+        });
+        return reply;
+    }
+
+    /**
+     * Waits for {@code reply} on the calling thread: the blocking form of every operation. No
+     * timeout is needed here, as every command of the reply has its own.
+     */
+    private <T> T await(EntryScript script, String redisKey, CompletableFuture<T> reply) {
+        try {
+            return reply.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failure(script, redisKey, "interrupted while waiting for the reply", e);
-        } catch (RuntimeException e) {
-            // Lettuce: connection refused or closed, its own timeout, an error reply.
-            throw failure(script, redisKey, Objects.toString(e.getMessage(), e.getClass().getName()), e);
+        } catch (ExecutionException e) {
+            // run(...) fails only with IdempotencyStoreException
+            throw (IdempotencyStoreException) e.getCause();
         }
     }
 
-    /** Waits for a reply; a failed command throws the Lettuce exception it failed with. */
-    private <T> T await(RedisFuture<T> reply) throws TimeoutException, InterruptedException {
+    /** @return the stage {@code send} returns, or a stage failed with what it throws instead */
+    private static <T> CompletionStage<T> stage(Supplier<CompletableFuture<T>> send) {
         try {
-            return reply.get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | InterruptedException e) {
-            reply.cancel(false);
-            throw e;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw new IllegalStateException(e.getCause());
+            return send.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
+    }
+
+    private static Throwable unwrap(Throwable failed) {
+        return failed instanceof CompletionException && failed.getCause() != null ? failed.getCause() : failed;
+    }
+
+    private IdempotencyStoreException failure(EntryScript script, String redisKey, Throwable cause) {
+        if (cause instanceof TimeoutException) {
+            return failure(script, redisKey, "no reply within " + commandTimeout.toMillis() + " ms", cause);
+        }
+        // Lettuce: connection refused or closed, its own timeout, an error reply.
+        return failure(script, redisKey, Objects.toString(cause.getMessage(), cause.getClass().getName()), cause);
     }
 
     private IdempotencyStoreException failure(EntryScript script, String redisKey, String detail, Throwable cause) {
@@ -278,7 +384,10 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
         return decimal(millis);
     }
 
-    /** A held claim: an entry key and the fencing token its follow-up scripts check. */
+    /**
+     * A held claim: an entry key and the fencing token its follow-up scripts check. Each blocking
+     * method waits for the reply of the command its asynchronous form sends.
+     */
     private final class RedisClaim implements Claim {
 
         private final EntryKey key;
@@ -304,31 +413,54 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
         /** {@inheritDoc} One {@code EVALSHA}; the record expires after {@code ttl}. */
         @Override
         public boolean complete(StoredResponse response, Duration ttl) {
-            byte[] ttlMillis = millis(ttl, "ttl");
-            return ifHeld(EntryScript.COMPLETE, StoredResponseCodec.encode(response), ttlMillis);
+            return await(EntryScript.COMPLETE, redisKey, sendComplete(response, ttl));
         }
 
         /** {@inheritDoc} One {@code EVALSHA}. */
         @Override
         public boolean release() {
-            return ifHeld(EntryScript.RELEASE);
+            return await(EntryScript.RELEASE, redisKey, sendIfHeld(EntryScript.RELEASE));
         }
 
         /** {@inheritDoc} One {@code EVALSHA}. */
         @Override
         public boolean renew(Duration lease) {
-            return ifHeld(EntryScript.RENEW, millis(lease, "lease"));
+            return await(EntryScript.RENEW, redisKey, sendRenew(lease));
         }
 
-        private boolean ifHeld(EntryScript script, byte[]... args) {
+        /** {@inheritDoc} The {@code EVALSHA} of {@link #complete(StoredResponse, Duration)}, not waited for. */
+        @Override
+        public CompletionStage<Boolean> completeAsync(StoredResponse response, Duration ttl) {
+            return stage(() -> sendComplete(response, ttl));
+        }
+
+        /** {@inheritDoc} The {@code EVALSHA} of {@link #release()}, not waited for. */
+        @Override
+        public CompletionStage<Boolean> releaseAsync() {
+            return stage(() -> sendIfHeld(EntryScript.RELEASE));
+        }
+
+        /** {@inheritDoc} The {@code EVALSHA} of {@link #renew(Duration)}, not waited for. */
+        @Override
+        public CompletionStage<Boolean> renewAsync(Duration lease) {
+            return stage(() -> sendRenew(lease));
+        }
+
+        private CompletableFuture<Boolean> sendComplete(StoredResponse response, Duration ttl) {
+            byte[] ttlMillis = millis(ttl, "ttl");
+            return sendIfHeld(EntryScript.COMPLETE, StoredResponseCodec.encode(response), ttlMillis);
+        }
+
+        private CompletableFuture<Boolean> sendRenew(Duration lease) {
+            return sendIfHeld(EntryScript.RENEW, millis(lease, "lease"));
+        }
+
+        /** Sends {@code script} with this claim's fencing token before {@code args}. */
+        private CompletableFuture<Boolean> sendIfHeld(EntryScript script, byte[]... args) {
             byte[][] withToken = new byte[args.length + 1][];
             withToken[0] = decimal(fencingToken);
             System.arraycopy(args, 0, withToken, 1, args.length);
-            Object reply = execute(script, redisKey, withToken);
-            if (reply instanceof Long held && (held == 0 || held == 1)) {
-                return held == 1;
-            }
-            throw failure(script, redisKey, "unexpected reply: " + reply, null);
+            return run(script, redisKey, RedisIdempotencyStore::held, withToken);
         }
 
         @Override

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Counts, on the server's {@code MONITOR} feed, the commands the store's connection sends per
  * operation: each one is a single {@code EVALSHA}, and a script the server forgot costs one
- * {@code SCRIPT LOAD} and one retried {@code EVALSHA} more.
+ * {@code SCRIPT LOAD} and one retried {@code EVALSHA} more, on the blocking and the asynchronous path.
  */
 class RedisRoundTripTest {
 
@@ -91,6 +91,20 @@ class RedisRoundTripTest {
 
         assertThat(commandsOf(() -> acquire(newKey()))).containsExactly("evalsha", "script", "evalsha");
         assertThat(commandsOf(() -> acquire(newKey()))).containsExactly("evalsha");
+    }
+
+    @Test
+    void anAsyncOperationLoadsAForgottenScriptAndRetriesOnceWithoutWaiting() throws IOException {
+        loadAllScripts();
+        Claim claim = acquire(newKey());
+        connection.sync().scriptFlush();
+        watchCommands();
+
+        assertThat(commandsOf(() -> assertThat(claim.renewAsync(LEASE).toCompletableFuture().join()).isTrue()))
+                .containsExactly("evalsha", "script", "evalsha");
+        assertThat(commandsOf(() -> assertThat(store.claimAsync(request(newKey())).toCompletableFuture().join())
+                .isInstanceOf(ClaimResult.Acquired.class)))
+                .containsExactly("evalsha", "script", "evalsha");
     }
 
     private void loadAllScripts() {
