@@ -190,7 +190,7 @@ public class IdempotencyEngineConfiguration implements BeanClassLoaderAware {
     @ConditionalOnSingleCandidate(DataSource.class)
     static class JdbcStoreConfiguration {
 
-        @Bean
+        @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean(IdempotencyStore.class)
         JdbcIdempotencyStore idempotencyStore(DataSource dataSource, IdempotencyProperties properties) {
             IdempotencyProperties.Jdbc jdbc = properties.getStore().getJdbc();
@@ -201,6 +201,11 @@ public class IdempotencyEngineConfiguration implements BeanClassLoaderAware {
                 builder.tableName(jdbc.getTableName());
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("Invalid idempotency.store.jdbc.table-name: " + e.getMessage(), e);
+            }
+            try {
+                builder.asyncThreads(jdbc.getAsyncThreads());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("Invalid idempotency.store.jdbc.async-threads: " + e.getMessage(), e);
             }
             if (jdbc.getDialect() != IdempotencyProperties.JdbcDialectName.AUTO) {
                 builder.dialect(JdbcDialect.valueOf(jdbc.getDialect().name()));

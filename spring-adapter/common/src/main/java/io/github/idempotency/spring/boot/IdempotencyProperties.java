@@ -420,8 +420,23 @@ public class IdempotencyProperties {
          */
         private SchemaInitialization initializeSchema = SchemaInitialization.NEVER;
 
+        /**
+         * Threads of the store's own executor that runs its calls for non-blocking callers (the
+         * WebFlux adapter), so that no JDBC call waits on an event loop. Started on the first such
+         * call; size it to the share of the connection pool the store may use.
+         */
+        private int asyncThreads = 8;
+
         /** {@code idempotency.store.jdbc.purge.*}. */
         private final Purge purge = new Purge();
+
+        public int getAsyncThreads() {
+            return asyncThreads;
+        }
+
+        public void setAsyncThreads(int asyncThreads) {
+            this.asyncThreads = asyncThreads;
+        }
 
         public String getTableName() {
             return tableName;
