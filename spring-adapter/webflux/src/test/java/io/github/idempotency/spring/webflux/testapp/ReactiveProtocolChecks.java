@@ -220,7 +220,7 @@ public abstract class ReactiveProtocolChecks extends HttpProtocolChecks {
             statuses.add(response.get(60, TimeUnit.SECONDS).statusCode());
         }
 
-        assertThat(statuses).containsOnly(201, 409).contains(201);
+        assertThat(statuses).isSubsetOf(201, 409).contains(201);
         assertThat(executions.of(item)).isEqualTo(1);
     }
 }
