@@ -7,7 +7,6 @@ import io.github.idempotency.core.problem.ProblemType;
 import io.github.idempotency.core.store.Claim;
 import io.github.idempotency.core.store.ClaimRequest;
 import io.github.idempotency.core.store.ClaimResult;
-import io.github.idempotency.core.store.EntryKey;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 import io.github.idempotency.core.store.StoredResponse;
@@ -234,36 +233,12 @@ class IdempotencyEngineAsyncTest {
         }
 
         /** Answers its asynchronous calls later too; its blocking calls (renewals, retries) at once. */
-        private final class LaterClaim implements Claim {
+        private final class LaterClaim extends DelegatingClaim {
             private final Claim claim;
 
             LaterClaim(Claim claim) {
+                super(claim);
                 this.claim = claim;
-            }
-
-            @Override
-            public EntryKey key() {
-                return claim.key();
-            }
-
-            @Override
-            public long fencingToken() {
-                return claim.fencingToken();
-            }
-
-            @Override
-            public boolean complete(StoredResponse response, Duration ttl) {
-                return claim.complete(response, ttl);
-            }
-
-            @Override
-            public boolean release() {
-                return claim.release();
-            }
-
-            @Override
-            public boolean renew(Duration lease) {
-                return claim.renew(lease);
             }
 
             @Override

@@ -1087,40 +1087,6 @@ class IdempotencyEngineTest {
     private record StoreCall(IdempotencyListener.StoreOperation operation, long nanos, boolean succeeded) {
     }
 
-    /** A claim that passes every call to another; tests override the call they change. */
-    private static class DelegatingClaim implements io.github.idempotency.core.store.Claim {
-        private final io.github.idempotency.core.store.Claim delegate;
-
-        DelegatingClaim(io.github.idempotency.core.store.Claim delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public io.github.idempotency.core.store.EntryKey key() {
-            return delegate.key();
-        }
-
-        @Override
-        public long fencingToken() {
-            return delegate.fencingToken();
-        }
-
-        @Override
-        public boolean complete(StoredResponse response, Duration ttl) {
-            return delegate.complete(response, ttl);
-        }
-
-        @Override
-        public boolean release() {
-            return delegate.release();
-        }
-
-        @Override
-        public boolean renew(Duration lease) {
-            return delegate.renew(lease);
-        }
-    }
-
     /** A claim whose first completes fail as if the store were unreachable. */
     private static final class FailingCompleteClaim extends DelegatingClaim {
         private final AtomicInteger failuresLeft;

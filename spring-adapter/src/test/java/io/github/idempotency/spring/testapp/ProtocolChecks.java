@@ -46,32 +46,6 @@ public abstract class ProtocolChecks extends HttpProtocolChecks {
 
     // ---- never twice: every handler shape
 
-    /** One handler shape: how its request is sent. */
-    protected record Shape(String name, String method, String path, String contentType, boolean chunked) {
-        @Override
-        public String toString() {
-            return name;
-        }
-
-        String body(String item) {
-            if (contentType.startsWith("multipart/")) {
-                return "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"item\"\r\n\r\n" + item + "\r\n"
-                        + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"scan.bin\"\r\n"
-                        + "Content-Type: application/octet-stream\r\n\r\n\u0000\u0001binary\r\n--" + BOUNDARY + "--\r\n";
-            }
-            if (contentType.startsWith("application/x-www-form-urlencoded")) {
-                return "item=" + item + "&quantity=3";
-            }
-            if (contentType.startsWith("text/plain")) {
-                return item + "\nsecond line";
-            }
-            return "{\"item\":\"" + item + "\"}";
-        }
-    }
-
-    private static final String BOUNDARY = "shape-boundary-42";
-    private static final String FORM = "application/x-www-form-urlencoded";
-
     static List<Shape> handlerShapes() {
         return List.of(
                 new Shape("sync", "POST", "/shapes/sync", JSON, false),
@@ -92,46 +66,7 @@ public abstract class ProtocolChecks extends HttpProtocolChecks {
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.MethodSource("handlerShapes")
     void everyHandlerShapeRunsOnceAnswers409WhileItRunsAndIsReplayedAfter(Shape shape) throws Exception {
-        String item = unique("shape");
-        String key = UUID.randomUUID().toString();
-        Gate held = gates.named(item);
-        CompletableFuture<HttpResponse<byte[]>> first = http.sendAsync(
-                shapeRequest(shape, item, key).header("X-Hold", item).build(), HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(held.awaitEntered()).as("the first request reached the handler's work").isTrue();
-
-        HttpResponse<byte[]> duplicate;
-        try {
-            duplicate = send(shapeRequest(shape, item, key));
-        } finally {
-            held.open();
-        }
-        HttpResponse<byte[]> original = first.get(30, TimeUnit.SECONDS);
-        HttpResponse<byte[]> retry = send(shapeRequest(shape, item, key));
-
-        assertProblem(duplicate, 409, "request-in-progress");
-        assertThat(original.statusCode()).as(text(original)).isEqualTo(200);
-        assertThat(retry.statusCode()).isEqualTo(200);
-        assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
-        assertThat(retry.headers().firstValue("Content-Type")).isEqualTo(original.headers().firstValue("Content-Type"));
-        if (shape.path().endsWith("/large")) {
-            assertThat(original.body()).hasSize(2 * 1024 * 1024);
-            assertThat(retry.headers().firstValue("Idempotent-Body-Omitted")).hasValue(Integer.toString(2 * 1024 * 1024));
-            assertThat(retry.headers().firstValue("X-Large")).hasValue("yes");
-            assertThat(retry.body()).isEmpty();
-        } else {
-            assertThat(text(original)).contains("\"item\":\"" + item + "\",\"run\":1");
-            assertThat(retry.body()).isEqualTo(original.body());
-        }
-        assertThat(executions.of(item)).as("handler runs").isEqualTo(1);
-    }
-
-    private HttpRequest.Builder shapeRequest(Shape shape, String item, String key) {
-        byte[] body = shape.body(item).getBytes(StandardCharsets.UTF_8);
-        HttpRequest.BodyPublisher publisher = shape.chunked()
-                ? HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))
-                : HttpRequest.BodyPublishers.ofByteArray(body);
-        return post(shape.path(), "alice", "").setHeader("Content-Type", shape.contentType())
-                .header("Idempotency-Key", key).method(shape.method(), publisher);
+        assertRunsOnceAnswers409WhileItRunsAndIsReplayedAfter(shape, gates);
     }
 
     @Test
@@ -174,18 +109,7 @@ public abstract class ProtocolChecks extends HttpProtocolChecks {
         String item = unique("film");
         String key = UUID.randomUUID().toString();
         String body = "{\"item\":\"" + item + "\"}";
-        try (java.net.Socket socket = new java.net.Socket()) {
-            socket.setReceiveBufferSize(4096); // a small window: the server's writes block long before the end
-            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 10_000);
-            socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(("POST /shapes/huge HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Authorization: " + basic("alice") + "\r\nIdempotency-Key: " + key + "\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            byte[] start = socket.getInputStream().readNBytes(8192);
-            assertThat(new String(start, StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
-            socket.setSoLinger(true, 0); // close with a reset, as a client that gives up does
-        }
+        resetMidBody("/shapes/huge", key, body);
 
         HttpResponse<byte[]> retry = send(post("/shapes/huge", "alice", body).header("Idempotency-Key", key)); // waits
 
