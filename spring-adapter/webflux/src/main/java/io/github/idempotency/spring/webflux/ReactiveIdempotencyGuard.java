@@ -3,6 +3,7 @@ package io.github.idempotency.spring.webflux;
 import io.github.idempotency.core.Decision;
 import io.github.idempotency.core.EndpointPolicy;
 import io.github.idempotency.core.IdempotencyEngine;
+import io.github.idempotency.core.Outcome;
 import io.github.idempotency.core.Proceed;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -113,7 +114,8 @@ public final class ReactiveIdempotencyGuard {
             byte[] bytes = principalAndBody.getT2();
             ReactiveRequestView view = new ReactiveRequestView(request, route, principalAndBody.getT1(), bytes);
             CompletableFuture<Decision> decided = engine.decideAsync(view, policy).toCompletableFuture();
-            Mono<Decision> decision = Mono.fromFuture(decided);
+            Mono<Decision> decision = Mono.fromFuture(decided, true)
+                    .doOnCancel(() -> decided.thenAccept(ReactiveIdempotencyGuard::releaseUnused));
             if (!decided.isDone()) { // answered later, on the store's thread: go on elsewhere
                 decision = decision.publishOn(Schedulers.parallel());
             }
@@ -129,6 +131,13 @@ public final class ReactiveIdempotencyGuard {
                 return answer.apply(settled);
             });
         });
+    }
+
+    /** The exchange was cancelled before its handler started: a claim it got is released, not kept. */
+    private static void releaseUnused(Decision decision) {
+        if (decision instanceof Proceed proceed) {
+            proceed.releaseAsync(Outcome.NOT_STORED);
+        }
     }
 
     /** @return the whole body, {@link ReactiveRequestView#TOO_LARGE} past {@code maxBytes} */
