@@ -9,13 +9,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A scheduler whose periodic tasks run only when a test says so ({@link #runPeriodicTasks()}),
- * so lease renewal can be tested against a {@link MutableClock} without waiting.
+ * so lease renewal can be tested against a {@link MutableClock} without waiting. One-off tasks
+ * ({@code schedule}) run as on any scheduled executor.
  */
-final class ManualScheduler extends ScheduledThreadPoolExecutor {
+public final class ManualScheduler extends ScheduledThreadPoolExecutor {
 
     private final List<Task> tasks = new CopyOnWriteArrayList<>();
 
-    ManualScheduler() {
+    /** A scheduler with no periodic task yet. */
+    public ManualScheduler() {
         super(1);
     }
 
@@ -27,12 +29,12 @@ final class ManualScheduler extends ScheduledThreadPoolExecutor {
     }
 
     /** Runs every periodic task that has not been cancelled, once. */
-    void runPeriodicTasks() {
+    public void runPeriodicTasks() {
         tasks.stream().filter(t -> !t.isCancelled()).forEach(t -> t.command.run());
     }
 
     /** @return the periodic tasks not cancelled */
-    long activeTasks() {
+    public long activeTasks() {
         return tasks.stream().filter(t -> !t.isCancelled()).count();
     }
 

@@ -51,6 +51,16 @@ final class LocalRedis {
         return "idempotency-test:" + UUID.randomUUID() + ":";
     }
 
+    /** Lets Redis time pass: its clock rules expiry ({@code PX}), so this waits in real time. */
+    static void letTimePass(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while letting Redis time pass", e);
+        }
+    }
+
     /** Deletes every key under {@code prefix} (the tests never flush the whole server). */
     static void deleteKeys(RedisClient client, String prefix) {
         try (StatefulRedisConnection<String, String> connection = client.connect()) {

@@ -75,12 +75,7 @@ class RedisClusterIdempotencyStoreTest extends IdempotencyStoreContract {
 
     @Override
     protected void letTimePass(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while letting Redis time pass", e);
-        }
+        LocalRedis.letTimePass(duration);
     }
 
     @Test
