@@ -15,7 +15,10 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties(prefix = "idempotency")
 public class IdempotencyProperties {
 
-    /** Whether @Idempotent handlers are guarded. When false no idempotency bean is created. */
+    /**
+     * Whether @Idempotent handlers and @IdempotentOperation methods are guarded. When false no
+     * idempotency bean is created.
+     */
     private boolean enabled = true;
 
     /** Request header carrying the idempotency key. */
