@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.format.datetime.standard.DurationFormatterUtils;
 import org.springframework.web.method.HandlerMethod;
 
 /**
@@ -82,20 +81,14 @@ public final class EndpointPolicies {
     }
 
     private static Duration duration(String value, String attribute, HandlerMethod handler) {
-        Duration duration;
         try {
-            duration = DurationFormatterUtils.detectAndParse(value.trim());
+            return AnnotationDurations.parse(value, attribute);
         } catch (IllegalArgumentException e) {
-            throw invalid(handler, attribute + " = \"" + value + "\" is not a duration; write it as 500ms, 30s, 10m,"
-                    + " 24h, 7d or in ISO-8601 (PT10M)", e);
+            throw invalid(handler, e.getMessage(), e.getCause());
         }
-        if (duration.isNegative()) {
-            throw invalid(handler, attribute + " = \"" + value + "\" is negative", null);
-        }
-        return duration;
     }
 
-    private static IllegalStateException invalid(HandlerMethod handler, String problem, Exception cause) {
+    private static IllegalStateException invalid(HandlerMethod handler, String problem, Throwable cause) {
         return new IllegalStateException("@Idempotent on " + handler.getShortLogMessage() + ": " + problem, cause);
     }
 
