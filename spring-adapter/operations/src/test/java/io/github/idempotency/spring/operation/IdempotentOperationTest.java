@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -227,6 +228,22 @@ class IdempotentOperationTest {
     }
 
     @Test
+    void aTypeVariableOfAGenericBeanClassIsResolvedAgainstTheBeansClass() {
+        runner.withBean(ReceiptLookup.class).run(context -> {
+            ReceiptLookup lookup = context.getBean(ReceiptLookup.class);
+            String id = UUID.randomUUID().toString();
+
+            Receipt first = lookup.find(id);
+            List<Receipt> all = lookup.findAll(id);
+
+            assertThat(lookup.find(id)).isEqualTo(first).isNotSameAs(first);
+            assertThat(lookup.findAll(id)).isEqualTo(all).hasOnlyElementsOfType(Receipt.class);
+            assertThat(first.run()).isEqualTo(1);
+            assertThat(all).extracting(Receipt::run).containsExactly(2);
+        });
+    }
+
+    @Test
     void anEventListenerRunsOncePerEvent() {
         runner.run(context -> {
             OrderPlaced event = new OrderPlaced(UUID.randomUUID().toString());
@@ -238,6 +255,29 @@ class IdempotentOperationTest {
             assertThat(context.getBean(Executions.class).of(event.orderId())).isEqualTo(1);
             assertThat(decisions(context)).extracting(Decision::scope).containsOnly("OrderEvents.onOrderPlaced");
         });
+    }
+
+    abstract static class Lookup<R> {
+        @IdempotentOperation(key = "#p0")
+        public R find(String id) {
+            return make(id);
+        }
+
+        @IdempotentOperation(key = "#p0", scope = "lookup.all")
+        public List<R> findAll(String id) {
+            return List.of(make(id));
+        }
+
+        abstract R make(String id);
+    }
+
+    static class ReceiptLookup extends Lookup<Receipt> {
+        private final AtomicInteger runs = new AtomicInteger();
+
+        @Override
+        Receipt make(String id) {
+            return new Receipt(id, 7, runs.incrementAndGet());
+        }
     }
 
     private static Order order(String tenant, long amount) {
