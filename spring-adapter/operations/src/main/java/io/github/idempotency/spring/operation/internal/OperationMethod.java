@@ -26,6 +26,7 @@ import org.springframework.expression.EvaluationException;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ParseException;
 import org.springframework.expression.ParserContext;
+import org.springframework.expression.common.LiteralExpression;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
@@ -79,7 +80,7 @@ public final class OperationMethod {
         }
         this.key = parse(parser, "key", annotation.key(), null);
         this.scope = annotation.scope().isEmpty()
-                ? null
+                ? new LiteralExpression(ClassUtils.getUserClass(targetClass).getSimpleName() + "." + method.getName())
                 : parse(parser, "scope", annotation.scope(), ParserContext.TEMPLATE_EXPRESSION);
         this.inputs = annotation.inputs().isEmpty() ? null : parse(parser, "inputs", annotation.inputs(), null);
         this.lease = positive(duration(annotation.lease(), "lease"), "lease");
@@ -108,9 +109,7 @@ public final class OperationMethod {
             context.setBeanResolver(beans);
         }
         Object keyValue = evaluate(key, "key", annotation.key(), context);
-        String scopeValue = scope == null
-                ? ClassUtils.getUserClass(targetClass).getSimpleName() + "." + method.getName()
-                : String.valueOf(evaluate(scope, "scope", annotation.scope(), context));
+        String scopeValue = evaluate(scope, "scope", annotation.scope(), context).toString();
         Object inputsValue = inputs == null ? Arrays.asList(args) : evaluate(inputs, "inputs", annotation.inputs(), context);
         OperationKey operationKey;
         try {
@@ -144,12 +143,10 @@ public final class OperationMethod {
         return resultType;
     }
 
-    /** @return the method's class and name, as messages name it */
-    public String name() {
-        return name;
-    }
-
     private String keyText(Object value) {
+        if (value instanceof String text) {
+            return text;
+        }
         if (ReflectionUtils.findMethod(value.getClass(), "toString").getDeclaringClass() == Object.class) {
             throw unusable("key", annotation.key(), "gave a " + value.getClass().getName() + ", which has no toString()"
                     + " of its own to be the key; name the property holding the id (#event.id)", null);
