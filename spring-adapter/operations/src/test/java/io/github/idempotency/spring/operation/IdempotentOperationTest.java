@@ -9,6 +9,7 @@ import io.github.idempotency.core.operation.OperationKey;
 import io.github.idempotency.core.operation.OperationKeyReusedException;
 import io.github.idempotency.core.operation.ReplayedFailureException;
 import io.github.idempotency.spring.operation.boot.IdempotentOperationsAutoConfiguration;
+import io.github.idempotency.spring.operation.testapp.InFlight;
 import io.github.idempotency.spring.operation.testapp.OperationsTestConfiguration;
 import io.github.idempotency.spring.operation.testapp.Orders.CardDeclinedException;
 import io.github.idempotency.spring.operation.testapp.Orders.GatewayTimeoutException;
@@ -24,8 +25,6 @@ import io.github.idempotency.spring.testapp.Gate;
 import io.github.idempotency.spring.testapp.Gates;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,11 +44,11 @@ class IdempotentOperationTest {
             .withConfiguration(AutoConfigurations.of(IdempotentOperationsAutoConfiguration.class))
             .withUserConfiguration(OperationsTestConfiguration.class);
 
-    private final ExecutorService threads = Executors.newFixedThreadPool(2);
+    private final InFlight inFlight = new InFlight();
 
     @AfterEach
     void stopThreads() {
-        threads.shutdownNow();
+        inFlight.close();
     }
 
     @Test
@@ -109,8 +108,7 @@ class IdempotentOperationTest {
             Order order = order("acme", 1250);
             Gate gate = context.getBean(Gates.class).named(order.id());
 
-            Future<Receipt> first = threads.submit(() -> payments.chargeHeld(order, order.id()));
-            assertThat(gate.awaitEntered()).isTrue();
+            Future<Receipt> first = inFlight.startHeld(gate, () -> payments.chargeHeld(order, order.id()));
 
             assertThatThrownBy(() -> payments.chargeHeld(order, order.id()))
                     .isInstanceOf(OperationInProgressException.class);
@@ -128,10 +126,10 @@ class IdempotentOperationTest {
             Order order = order("acme", 1250);
             Gate gate = context.getBean(Gates.class).named(order.id());
 
-            Future<Receipt> first = threads.submit(() -> payments.chargeHeldWaiting(order, order.id()));
-            assertThat(gate.awaitEntered()).isTrue();
-            Future<Receipt> duplicate = threads.submit(() -> payments.chargeHeldWaiting(order, order.id()));
-            assertThat(waitsAtLeast(duplicate, 200)).isTrue();
+            Future<Receipt> first = inFlight.startHeld(gate, () -> payments.chargeHeldWaiting(order, order.id()));
+            Future<Receipt> duplicate = inFlight.startWaiting(context.getBean(RecordingListener.class),
+                    () -> payments.chargeHeldWaiting(order, order.id()));
+            assertThat(duplicate).isNotDone();
 
             gate.open();
 
@@ -295,10 +293,5 @@ class IdempotentOperationTest {
     /** The key as the runner's listener sees it, an sf-string. */
     private static String sf(String key) {
         return "\"" + key + "\"";
-    }
-
-    private static boolean waitsAtLeast(Future<?> call, long millis) throws InterruptedException {
-        Thread.sleep(millis);
-        return !call.isDone();
     }
 }

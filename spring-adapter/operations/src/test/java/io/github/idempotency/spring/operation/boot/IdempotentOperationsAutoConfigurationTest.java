@@ -16,6 +16,7 @@ import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
 import io.github.idempotency.spring.boot.IdempotencyProperties;
 import io.github.idempotency.spring.operation.IdempotentOperation;
 import io.github.idempotency.spring.operation.IdempotentOperationAdvisor;
+import io.github.idempotency.spring.operation.testapp.InFlight;
 import io.github.idempotency.spring.operation.testapp.OperationsTestConfiguration;
 import io.github.idempotency.spring.operation.testapp.Orders.Order;
 import io.github.idempotency.spring.operation.testapp.PaymentService;
@@ -28,8 +29,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -46,6 +48,13 @@ class IdempotentOperationsAutoConfigurationTest {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(IdempotentOperationsAutoConfiguration.class))
             .withUserConfiguration(OperationsTestConfiguration.class);
+
+    private final InFlight inFlight = new InFlight();
+
+    @AfterEach
+    void stopThreads() {
+        inFlight.close();
+    }
 
     @Test
     void aNonWebApplicationGetsTheRunnerAndTheAdvisorOnTheStoreAndNoHttpEngine() {
@@ -103,8 +112,7 @@ class IdempotentOperationsAutoConfigurationTest {
                     PaymentService payments = context.getBean(PaymentService.class);
                     Order order = new Order(UUID.randomUUID().toString(), "acme", 1);
                     Gate gate = context.getBean(Gates.class).named(order.id());
-                    CompletableFuture<?> first = CompletableFuture.runAsync(() -> payments.chargeHeld(order, order.id()));
-                    assertThat(gate.awaitEntered()).isTrue();
+                    Future<?> first = inFlight.startHeld(gate, () -> payments.chargeHeld(order, order.id()));
 
                     assertThatThrownBy(() -> payments.chargeHeld(order, order.id()))
                             .isInstanceOfSatisfying(OperationInProgressException.class,
@@ -120,10 +128,9 @@ class IdempotentOperationsAutoConfigurationTest {
             PaymentService payments = context.getBean(PaymentService.class);
             Order order = new Order(UUID.randomUUID().toString(), "acme", 1);
             Gate gate = context.getBean(Gates.class).named(order.id());
-            CompletableFuture<?> first = CompletableFuture.supplyAsync(() -> payments.chargeHeld(order, order.id()));
-            assertThat(gate.awaitEntered()).isTrue();
-            CompletableFuture<?> duplicate = CompletableFuture.supplyAsync(() -> payments.chargeHeld(order, order.id()));
-            Thread.sleep(200);
+            Future<?> first = inFlight.startHeld(gate, () -> payments.chargeHeld(order, order.id()));
+            Future<?> duplicate = inFlight.startWaiting(context.getBean(RecordingListener.class),
+                    () -> payments.chargeHeld(order, order.id()));
             assertThat(duplicate).isNotDone();
 
             gate.open();

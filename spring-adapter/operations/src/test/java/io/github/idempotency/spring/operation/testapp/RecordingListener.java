@@ -38,6 +38,11 @@ public class RecordingListener implements IdempotencyListener {
         return List.copyOf(decisions);
     }
 
+    /** @return how many claims the runner made */
+    public int claims() {
+        return claimsInTransaction.size();
+    }
+
     /** @return for each claim, in order, whether a transaction was active on the claiming thread */
     public List<Boolean> claimsInTransaction() {
         return List.copyOf(claimsInTransaction);
