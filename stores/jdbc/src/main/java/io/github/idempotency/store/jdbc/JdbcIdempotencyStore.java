@@ -1,6 +1,5 @@
 package io.github.idempotency.store.jdbc;
 
-import io.github.idempotency.core.fingerprint.Fingerprint;
 import io.github.idempotency.core.store.Claim;
 import io.github.idempotency.core.store.ClaimRequest;
 import io.github.idempotency.core.store.ClaimResult;
@@ -12,6 +11,8 @@ import io.github.idempotency.core.store.StoredResponseCodec;
 import io.github.idempotency.store.jdbc.internal.BoundedExecutor;
 import io.github.idempotency.store.jdbc.internal.EntryRow;
 import io.github.idempotency.store.jdbc.internal.EntryStatements;
+import io.github.idempotency.store.jdbc.internal.SqlFailure;
+import io.github.idempotency.store.jdbc.internal.SqlWork;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,8 +24,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -100,8 +99,6 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
     private final DataSource dataSource;
     private final String tableName;
     private final JdbcDialect dialect;
-    /** The application clock; {@code null} when the database supplies the time. */
-    private final Clock clock;
     private final EntryStatements statements;
     /** Runs the asynchronous calls: {@link #ownedExecutor}, or the application's. */
     private final Executor asyncExecutor;
@@ -113,8 +110,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
         this.dataSource = dataSource;
         this.tableName = tableName;
         this.dialect = dialect;
-        this.clock = clock;
-        this.statements = EntryStatements.of(dialect, tableName, clock == null);
+        this.statements = EntryStatements.of(dialect, tableName, clock);
         this.ownedExecutor = applicationExecutor != null ? null : new BoundedExecutor("idempotency-jdbc-", asyncThreads,
                 ASYNC_QUEUE_CAPACITY, contextClassLoader());
         this.asyncExecutor = applicationExecutor != null ? applicationExecutor : ownedExecutor;
@@ -161,7 +157,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
         return run("claim", connection -> {
             SQLException conflict = null;
             for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-                Map<String, Object> values = values("id", id, "fingerprint", fingerprint, "token", token, "lease", lease);
+                Map<String, Object> values =
+                        statements.values("id", id, "fingerprint", fingerprint, "token", token, "lease", lease);
                 EntryRow row;
                 try {
                     row = statements.claim(connection, values);
@@ -172,8 +169,11 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
                     conflict = e;
                     continue;
                 }
-                if (row != null && (row.fencingToken() == token || !row.expired())) {
-                    return result(request.key(), id, token, row);
+                if (row != null && row.fencingToken() == token) {
+                    return new ClaimResult.Acquired(new HeldClaim(request.key(), id, token));
+                }
+                if (row != null && !row.expired()) {
+                    return row.found(tableName, id);
                 }
             }
             throw new IdempotencyStoreException("JDBC idempotency store: claim on table " + tableName + " gave up after "
@@ -220,42 +220,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
         if (maxRows <= 0) {
             throw new IllegalArgumentException("maxRows must be positive, was " + maxRows);
         }
-        return run("purgeExpired", connection -> statements.purge(connection, values("max", maxRows)));
-    }
-
-    private ClaimResult result(EntryKey key, String id, long token, EntryRow row) {
-        if (row.fencingToken() == token) {
-            return new ClaimResult.Acquired(new HeldClaim(key, id, token));
-        }
-        try {
-            Fingerprint fingerprint = Fingerprint.of(row.fingerprint());
-            Instant expiresAt = Instant.ofEpochMilli(row.expiresAt());
-            return switch (row.state()) {
-                case EntryRow.CLAIM -> new ClaimResult.InFlight(fingerprint, expiresAt);
-                case EntryRow.RECORD -> {
-                    if (row.response() == null) {
-                        throw new IllegalArgumentException("a completed record without a response");
-                    }
-                    yield new ClaimResult.Completed(fingerprint, StoredResponseCodec.decode(row.response()), expiresAt);
-                }
-                default -> throw new IllegalArgumentException("unknown state '" + row.state() + "'");
-            };
-        } catch (IllegalArgumentException e) {
-            throw new IdempotencyStoreException("JDBC idempotency store: row " + id + " of table " + tableName
-                    + " cannot be read as an entry: " + e.getMessage(), e);
-        }
-    }
-
-    /** Parameter values by name, with the current time added when the application clock supplies it. */
-    private Map<String, Object> values(Object... namesAndValues) {
-        Map<String, Object> values = new HashMap<>();
-        for (int i = 0; i < namesAndValues.length; i += 2) {
-            values.put((String) namesAndValues[i], namesAndValues[i + 1]);
-        }
-        if (clock != null) {
-            values.put("now", clock.millis());
-        }
-        return values;
+        return run("purgeExpired", connection -> statements.purge(connection, statements.values("max", maxRows)));
     }
 
     private static boolean isConflict(SQLException e) {
@@ -317,15 +282,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
                 connection.setAutoCommit(false);
             }
         } catch (SQLException e) {
-            throw new IdempotencyStoreException("JDBC idempotency store: " + operation + " on table " + tableName
-                    + " failed (" + (e.getSQLState() == null ? "no SQL state" : "SQL state " + e.getSQLState())
-                    + "): " + e.getMessage(), e);
+            throw SqlFailure.of(operation, tableName, e);
         }
-    }
-
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(Connection connection) throws SQLException;
     }
 
     /** The handle of an acquired claim: its row id and fencing token. */
@@ -356,19 +314,19 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
             byte[] encoded = StoredResponseCodec.encode(response);
             long ttlMillis = positiveMillis(ttl, "ttl");
             return run("complete", connection -> statements.complete(
-                    connection, values("id", id, "token", token, "response", encoded, "ttl", ttlMillis)));
+                    connection, statements.values("id", id, "token", token, "response", encoded, "ttl", ttlMillis)));
         }
 
         @Override
         public boolean release() {
-            return run("release", connection -> statements.release(connection, values("id", id, "token", token)));
+            return run("release", connection -> statements.release(connection, statements.values("id", id, "token", token)));
         }
 
         @Override
         public boolean renew(Duration lease) {
             long leaseMillis = positiveMillis(lease, "lease");
             return run("renew", connection -> statements.renew(
-                    connection, values("id", id, "token", token, "lease", leaseMillis)));
+                    connection, statements.values("id", id, "token", token, "lease", leaseMillis)));
         }
 
         /** {@inheritDoc} Runs {@link #complete(StoredResponse, Duration)} on the asynchronous executor. */
