@@ -44,7 +44,9 @@ import javax.sql.DataSource;
  * is on the row and its lease has not run out. Every statement runs on its own in auto-commit mode
  * (a connection handed out with auto-commit off is switched on for the call and back afterwards),
  * so the store never holds a transaction open or locks more than the rows it touches. Give it a
- * plain pooled {@code DataSource}, not one that joins the application's transactions.
+ * plain pooled {@code DataSource}, not one that joins the application's transactions. To store the
+ * record in the application's own transaction instead, together with its writes, use
+ * {@link #transactional(ConnectionSource)}.
  *
  * <p>Times are epoch milliseconds, taken from the {@linkplain Builder#clock(Clock) clock} or, with
  * {@link TimeSource#DATABASE}, from the database server. An entry has expired when its
@@ -99,6 +101,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
     private final DataSource dataSource;
     private final String tableName;
     private final JdbcDialect dialect;
+    /** The application clock; {@code null} when the database supplies the time. */
+    private final Clock clock;
     private final EntryStatements statements;
     /** Runs the asynchronous calls: {@link #ownedExecutor}, or the application's. */
     private final Executor asyncExecutor;
@@ -110,6 +114,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
         this.dataSource = dataSource;
         this.tableName = tableName;
         this.dialect = dialect;
+        this.clock = clock;
         this.statements = EntryStatements.of(dialect, tableName, clock);
         this.ownedExecutor = applicationExecutor != null ? null : new BoundedExecutor("idempotency-jdbc-", asyncThreads,
                 ASYNC_QUEUE_CAPACITY, contextClassLoader());
@@ -142,6 +147,41 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
     }
 
     /**
+     * This store's transactional mode, waiting at most
+     * {@link TransactionalJdbcIdempotencyStore#DEFAULT_LOCK_TIMEOUT} for a row another transaction
+     * holds: see {@link #transactional(ConnectionSource, Duration)}.
+     *
+     * @param source hands out the connection of the calling thread's current transaction
+     * @return a store whose statements run in the caller's transaction
+     */
+    public TransactionalJdbcIdempotencyStore transactional(ConnectionSource source) {
+        return transactional(source, TransactionalJdbcIdempotencyStore.DEFAULT_LOCK_TIMEOUT);
+    }
+
+    /**
+     * This store's transactional mode: a store on the same table, with the same dialect and time
+     * source, whose statements run in the caller's current transaction, on the connection
+     * {@code source} hands out, so that the record commits with the caller's own writes (see
+     * {@link TransactionalJdbcIdempotencyStore}). This store stays as it was, for auto-commit use
+     * and {@link #purgeExpired(int)}.
+     *
+     * @param source hands out the connection of the calling thread's current transaction
+     * @param lockTimeout how long a statement waits for a row another transaction holds before it
+     *     fails, 1 ms to {@link Integer#MAX_VALUE} ms; MySQL and MariaDB round it up to whole
+     *     seconds
+     * @return a store whose statements run in the caller's transaction
+     * @throws IllegalArgumentException if {@code lockTimeout} is out of range
+     */
+    public TransactionalJdbcIdempotencyStore transactional(ConnectionSource source, Duration lockTimeout) {
+        Objects.requireNonNull(source, "source");
+        if (lockTimeout.toMillis() < 1 || lockTimeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+            throw new IllegalArgumentException("lockTimeout must be between 1 ms and " + Integer.MAX_VALUE + " ms, was "
+                    + lockTimeout);
+        }
+        return new TransactionalJdbcIdempotencyStore(source, tableName, dialect, clock, lockTimeout);
+    }
+
+    /**
      * {@inheritDoc}
      *
      * <p>Each acquired claim gets a new random 64-bit fencing token. When the entry changes between
@@ -151,7 +191,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
     @Override
     public ClaimResult claim(ClaimRequest request) {
         String id = request.key().digest();
-        long token = FENCING_TOKENS.nextLong();
+        long token = newFencingToken();
         byte[] fingerprint = request.fingerprint().bytes();
         long lease = request.lease().toMillis();
         return run("claim", connection -> {
@@ -221,6 +261,19 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
             throw new IllegalArgumentException("maxRows must be positive, was " + maxRows);
         }
         return run("purgeExpired", connection -> statements.purge(connection, statements.values("max", maxRows)));
+    }
+
+    /** @return a new random fencing token */
+    static long newFencingToken() {
+        return FENCING_TOKENS.nextLong();
+    }
+
+    /** @return {@code duration} in milliseconds, at least 1 */
+    static long positiveMillis(Duration duration, String name) {
+        if (duration.toMillis() <= 0) {
+            throw new IllegalArgumentException(name + " must be at least 1 ms, was " + duration);
+        }
+        return duration.toMillis();
     }
 
     private static boolean isConflict(SQLException e) {
@@ -345,13 +398,6 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
         @Override
         public CompletionStage<Boolean> renewAsync(Duration lease) {
             return async("renew", () -> renew(lease));
-        }
-
-        private static long positiveMillis(Duration duration, String name) {
-            if (duration.toMillis() <= 0) {
-                throw new IllegalArgumentException(name + " must be at least 1 ms, was " + duration);
-            }
-            return duration.toMillis();
         }
 
         @Override

@@ -61,14 +61,24 @@ public final class EntryStatements {
     static final String SELECT_ENTRY =
             "SELECT " + ENTRY_COLUMNS + ", :now AS now_ms FROM {table} WHERE id = :id";
 
-    private static final String HELD = "id = :id AND fencing_token = :token AND state = 'CLAIM' AND expires_at > :now";
+    /** The row is the claim with the caller's fencing token. */
+    static final String CLAIM_OF_TOKEN = "id = :id AND fencing_token = :token AND state = 'CLAIM'";
 
-    private static final String COMPLETE =
-            "UPDATE {table} SET state = 'RECORD', response = :response, expires_at = :now + :ttl WHERE " + HELD;
+    /** The row is the claim with the caller's fencing token, and its lease has not run out. */
+    private static final String HELD = CLAIM_OF_TOKEN + " AND expires_at > :now";
+
+    /** Completes the claim the {@code WHERE} clause that follows picks. */
+    static final String COMPLETE_WHERE =
+            "UPDATE {table} SET state = 'RECORD', response = :response, expires_at = :now + :ttl WHERE ";
+
+    /** Deletes the claim the {@code WHERE} clause that follows picks. */
+    static final String RELEASE_WHERE = "DELETE FROM {table} WHERE ";
+
+    private static final String COMPLETE = COMPLETE_WHERE + HELD;
 
     private static final String RENEW = "UPDATE {table} SET expires_at = :now + :lease WHERE " + HELD;
 
-    private static final String RELEASE = "DELETE FROM {table} WHERE " + HELD;
+    private static final String RELEASE = RELEASE_WHERE + HELD;
 
     private static final String POSTGRESQL_PURGE = """
             DELETE FROM {table} WHERE id IN (
