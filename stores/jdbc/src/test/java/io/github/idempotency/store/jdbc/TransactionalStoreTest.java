@@ -206,10 +206,8 @@ abstract class TransactionalStoreTest {
                 long session = tx.session();
                 sessions.add(session);
                 start.await(WAIT_SECONDS, TimeUnit.SECONDS);
-                ClaimResult result = tx.claim(key);
-                if (result instanceof ClaimResult.Acquired acquired) {
-                    tx.writeLedger(key);
-                    assertThat(acquired.claim().complete(RESPONSE, TTL)).isTrue();
+                ClaimResult result = runOnce(tx, key);
+                if (result instanceof ClaimResult.Acquired) {
                     winner.complete(session);
                     assertThat(othersWaiting.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
                 }
@@ -336,11 +334,7 @@ abstract class TransactionalStoreTest {
         for (int i = 0; i < racers; i++) {
             results.add(CompletableFuture.supplyAsync(() -> inTransaction(tx -> {
                 start.await(WAIT_SECONDS, TimeUnit.SECONDS);
-                ClaimResult result = tx.claim(key);
-                if (result instanceof ClaimResult.Acquired acquired) {
-                    tx.writeLedger(key);
-                    assertThat(acquired.claim().complete(RESPONSE, TTL)).isTrue();
-                }
+                ClaimResult result = runOnce(tx, key);
                 tx.commit();
                 return result;
             }), threads));
@@ -475,11 +469,7 @@ abstract class TransactionalStoreTest {
         CompletableFuture<Long> session = new CompletableFuture<>();
         CompletableFuture<ClaimResult> result = CompletableFuture.supplyAsync(() -> inTransaction(duplicateIsolation, tx -> {
             session.complete(tx.session());
-            ClaimResult claimed = tx.claim(key);
-            if (claimed instanceof ClaimResult.Acquired acquired) {
-                tx.writeLedger(key);
-                assertThat(acquired.claim().complete(RESPONSE, TTL)).isTrue();
-            }
+            ClaimResult claimed = runOnce(tx, key);
             tx.commit();
             return claimed;
         }), threads);
@@ -491,18 +481,24 @@ abstract class TransactionalStoreTest {
         return new Duplicate(session, result);
     }
 
-    /** One operation run once per key: claims, and when acquired writes its ledger row and completes; commits. */
+    /** The operation run once per key, in {@code tx}: claims, and when acquired writes its ledger row and completes. */
+    private static ClaimResult runOnce(Transaction tx, EntryKey key) throws SQLException {
+        ClaimResult result = tx.claim(key);
+        if (result instanceof ClaimResult.Acquired acquired) {
+            tx.writeLedger(key);
+            assertThat(acquired.claim().complete(RESPONSE, TTL)).isTrue();
+        }
+        return result;
+    }
+
+    /** Runs the operation in a transaction of its own, on another thread, and commits. */
     ClaimResult runOnce(EntryKey key) throws Exception {
         return runOnce(key, isolation);
     }
 
     ClaimResult runOnce(EntryKey key, int runIsolation) throws Exception {
         return CompletableFuture.supplyAsync(() -> inTransaction(runIsolation, tx -> {
-            ClaimResult result = tx.claim(key);
-            if (result instanceof ClaimResult.Acquired acquired) {
-                tx.writeLedger(key);
-                assertThat(acquired.claim().complete(RESPONSE, TTL)).isTrue();
-            }
+            ClaimResult result = runOnce(tx, key);
             tx.commit();
             return result;
         }), threads).get(WAIT_SECONDS, TimeUnit.SECONDS);
