@@ -1,6 +1,5 @@
 package io.github.idempotency.store.jdbc;
 
-import io.github.idempotency.core.fingerprint.Fingerprint;
 import io.github.idempotency.core.store.Claim;
 import io.github.idempotency.core.store.ClaimRequest;
 import io.github.idempotency.core.store.ClaimResult;
@@ -12,6 +11,8 @@ import io.github.idempotency.core.store.StoredResponseCodec;
 import io.github.idempotency.store.jdbc.internal.BoundedExecutor;
 import io.github.idempotency.store.jdbc.internal.EntryRow;
 import io.github.idempotency.store.jdbc.internal.EntryStatements;
+import io.github.idempotency.store.jdbc.internal.SqlFailure;
+import io.github.idempotency.store.jdbc.internal.SqlWork;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,8 +24,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -45,7 +44,9 @@ import javax.sql.DataSource;
  * is on the row and its lease has not run out. Every statement runs on its own in auto-commit mode
  * (a connection handed out with auto-commit off is switched on for the call and back afterwards),
  * so the store never holds a transaction open or locks more than the rows it touches. Give it a
- * plain pooled {@code DataSource}, not one that joins the application's transactions.
+ * plain pooled {@code DataSource}, not one that joins the application's transactions. To store the
+ * record in the application's own transaction instead, together with its writes, use
+ * {@link #transactional(ConnectionSource)}.
  *
  * <p>Times are epoch milliseconds, taken from the {@linkplain Builder#clock(Clock) clock} or, with
  * {@link TimeSource#DATABASE}, from the database server. An entry has expired when its
@@ -114,7 +115,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
         this.tableName = tableName;
         this.dialect = dialect;
         this.clock = clock;
-        this.statements = EntryStatements.of(dialect, tableName, clock == null);
+        this.statements = EntryStatements.of(dialect, tableName, clock);
         this.ownedExecutor = applicationExecutor != null ? null : new BoundedExecutor("idempotency-jdbc-", asyncThreads,
                 ASYNC_QUEUE_CAPACITY, contextClassLoader());
         this.asyncExecutor = applicationExecutor != null ? applicationExecutor : ownedExecutor;
@@ -146,6 +147,41 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
     }
 
     /**
+     * This store's transactional mode, waiting at most
+     * {@link TransactionalJdbcIdempotencyStore#DEFAULT_LOCK_TIMEOUT} for a row another transaction
+     * holds: see {@link #transactional(ConnectionSource, Duration)}.
+     *
+     * @param source hands out the connection of the calling thread's current transaction
+     * @return a store whose statements run in the caller's transaction
+     */
+    public TransactionalJdbcIdempotencyStore transactional(ConnectionSource source) {
+        return transactional(source, TransactionalJdbcIdempotencyStore.DEFAULT_LOCK_TIMEOUT);
+    }
+
+    /**
+     * This store's transactional mode: a store on the same table, with the same dialect and time
+     * source, whose statements run in the caller's current transaction, on the connection
+     * {@code source} hands out, so that the record commits with the caller's own writes (see
+     * {@link TransactionalJdbcIdempotencyStore}). This store stays as it was, for auto-commit use
+     * and {@link #purgeExpired(int)}.
+     *
+     * @param source hands out the connection of the calling thread's current transaction
+     * @param lockTimeout how long a statement waits for a row another transaction holds before it
+     *     fails, 1 ms to {@link Integer#MAX_VALUE} ms; MySQL and MariaDB round it up to whole
+     *     seconds
+     * @return a store whose statements run in the caller's transaction
+     * @throws IllegalArgumentException if {@code lockTimeout} is out of range
+     */
+    public TransactionalJdbcIdempotencyStore transactional(ConnectionSource source, Duration lockTimeout) {
+        Objects.requireNonNull(source, "source");
+        if (lockTimeout.toMillis() < 1 || lockTimeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+            throw new IllegalArgumentException("lockTimeout must be between 1 ms and " + Integer.MAX_VALUE + " ms, was "
+                    + lockTimeout);
+        }
+        return new TransactionalJdbcIdempotencyStore(source, tableName, dialect, clock, lockTimeout);
+    }
+
+    /**
      * {@inheritDoc}
      *
      * <p>Each acquired claim gets a new random 64-bit fencing token. When the entry changes between
@@ -155,13 +191,14 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
     @Override
     public ClaimResult claim(ClaimRequest request) {
         String id = request.key().digest();
-        long token = FENCING_TOKENS.nextLong();
+        long token = newFencingToken();
         byte[] fingerprint = request.fingerprint().bytes();
         long lease = request.lease().toMillis();
         return run("claim", connection -> {
             SQLException conflict = null;
             for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-                Map<String, Object> values = values("id", id, "fingerprint", fingerprint, "token", token, "lease", lease);
+                Map<String, Object> values =
+                        statements.values("id", id, "fingerprint", fingerprint, "token", token, "lease", lease);
                 EntryRow row;
                 try {
                     row = statements.claim(connection, values);
@@ -172,8 +209,11 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
                     conflict = e;
                     continue;
                 }
-                if (row != null && (row.fencingToken() == token || !row.expired())) {
-                    return result(request.key(), id, token, row);
+                if (row != null && row.fencingToken() == token) {
+                    return new ClaimResult.Acquired(new HeldClaim(request.key(), id, token));
+                }
+                if (row != null && !row.expired()) {
+                    return row.found(tableName, id);
                 }
             }
             throw new IdempotencyStoreException("JDBC idempotency store: claim on table " + tableName + " gave up after "
@@ -220,42 +260,20 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
         if (maxRows <= 0) {
             throw new IllegalArgumentException("maxRows must be positive, was " + maxRows);
         }
-        return run("purgeExpired", connection -> statements.purge(connection, values("max", maxRows)));
+        return run("purgeExpired", connection -> statements.purge(connection, statements.values("max", maxRows)));
     }
 
-    private ClaimResult result(EntryKey key, String id, long token, EntryRow row) {
-        if (row.fencingToken() == token) {
-            return new ClaimResult.Acquired(new HeldClaim(key, id, token));
-        }
-        try {
-            Fingerprint fingerprint = Fingerprint.of(row.fingerprint());
-            Instant expiresAt = Instant.ofEpochMilli(row.expiresAt());
-            return switch (row.state()) {
-                case EntryRow.CLAIM -> new ClaimResult.InFlight(fingerprint, expiresAt);
-                case EntryRow.RECORD -> {
-                    if (row.response() == null) {
-                        throw new IllegalArgumentException("a completed record without a response");
-                    }
-                    yield new ClaimResult.Completed(fingerprint, StoredResponseCodec.decode(row.response()), expiresAt);
-                }
-                default -> throw new IllegalArgumentException("unknown state '" + row.state() + "'");
-            };
-        } catch (IllegalArgumentException e) {
-            throw new IdempotencyStoreException("JDBC idempotency store: row " + id + " of table " + tableName
-                    + " cannot be read as an entry: " + e.getMessage(), e);
-        }
+    /** @return a new random fencing token */
+    static long newFencingToken() {
+        return FENCING_TOKENS.nextLong();
     }
 
-    /** Parameter values by name, with the current time added when the application clock supplies it. */
-    private Map<String, Object> values(Object... namesAndValues) {
-        Map<String, Object> values = new HashMap<>();
-        for (int i = 0; i < namesAndValues.length; i += 2) {
-            values.put((String) namesAndValues[i], namesAndValues[i + 1]);
+    /** @return {@code duration} in milliseconds, at least 1 */
+    static long positiveMillis(Duration duration, String name) {
+        if (duration.toMillis() <= 0) {
+            throw new IllegalArgumentException(name + " must be at least 1 ms, was " + duration);
         }
-        if (clock != null) {
-            values.put("now", clock.millis());
-        }
-        return values;
+        return duration.toMillis();
     }
 
     private static boolean isConflict(SQLException e) {
@@ -317,15 +335,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
                 connection.setAutoCommit(false);
             }
         } catch (SQLException e) {
-            throw new IdempotencyStoreException("JDBC idempotency store: " + operation + " on table " + tableName
-                    + " failed (" + (e.getSQLState() == null ? "no SQL state" : "SQL state " + e.getSQLState())
-                    + "): " + e.getMessage(), e);
+            throw SqlFailure.of(operation, tableName, e);
         }
-    }
-
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(Connection connection) throws SQLException;
     }
 
     /** The handle of an acquired claim: its row id and fencing token. */
@@ -356,19 +367,19 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
             byte[] encoded = StoredResponseCodec.encode(response);
             long ttlMillis = positiveMillis(ttl, "ttl");
             return run("complete", connection -> statements.complete(
-                    connection, values("id", id, "token", token, "response", encoded, "ttl", ttlMillis)));
+                    connection, statements.values("id", id, "token", token, "response", encoded, "ttl", ttlMillis)));
         }
 
         @Override
         public boolean release() {
-            return run("release", connection -> statements.release(connection, values("id", id, "token", token)));
+            return run("release", connection -> statements.release(connection, statements.values("id", id, "token", token)));
         }
 
         @Override
         public boolean renew(Duration lease) {
             long leaseMillis = positiveMillis(lease, "lease");
             return run("renew", connection -> statements.renew(
-                    connection, values("id", id, "token", token, "lease", leaseMillis)));
+                    connection, statements.values("id", id, "token", token, "lease", leaseMillis)));
         }
 
         /** {@inheritDoc} Runs {@link #complete(StoredResponse, Duration)} on the asynchronous executor. */
@@ -387,13 +398,6 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
         @Override
         public CompletionStage<Boolean> renewAsync(Duration lease) {
             return async("renew", () -> renew(lease));
-        }
-
-        private static long positiveMillis(Duration duration, String name) {
-            if (duration.toMillis() <= 0) {
-                throw new IllegalArgumentException(name + " must be at least 1 ms, was " + duration);
-            }
-            return duration.toMillis();
         }
 
         @Override

@@ -130,6 +130,29 @@ class JdbcStoreConfigurationTest {
                         + " which a given executor replaces: set one or the other");
     }
 
+    @ParameterizedTest
+    @ValueSource(longs = {0, -1, 2_147_483_648L})
+    void transactionalLockTimeoutsOutsideOneMillisecondToIntegerMaxValueAreRejected(long millis) {
+        JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(TestDatabase.H2.dataSource()).dialect(JdbcDialect.H2).build();
+
+        assertThatThrownBy(() -> store.transactional(() -> null, Duration.ofMillis(millis)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("lockTimeout must be between 1 ms and 2147483647 ms, was " + Duration.ofMillis(millis));
+    }
+
+    @Test
+    void transactionalModeKeepsTheTableAndDialectAndDefaultsToATenSecondLockTimeout() {
+        JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(TestDatabase.H2.dataSource())
+                .dialect(JdbcDialect.H2).tableName("orders_idempotency").build();
+
+        TransactionalJdbcIdempotencyStore transactional = store.transactional(() -> null);
+
+        assertThat(transactional.tableName()).isEqualTo("orders_idempotency");
+        assertThat(transactional.dialect()).isEqualTo(JdbcDialect.H2);
+        assertThat(transactional.lockTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(store.transactional(() -> null, Duration.ofMillis(1500)).lockTimeout()).isEqualTo(Duration.ofMillis(1500));
+    }
+
     @Test
     void claimIsCommittedWhenThePoolHandsOutConnectionsWithoutAutoCommit() {
         String table = DialectUnderTest.H2.createTable();

@@ -1,7 +1,12 @@
 package io.github.idempotency.store.jdbc.internal;
 
+import io.github.idempotency.core.fingerprint.Fingerprint;
+import io.github.idempotency.core.store.ClaimResult;
+import io.github.idempotency.core.store.IdempotencyStoreException;
+import io.github.idempotency.core.store.StoredResponseCodec;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 
 /**
  * One row of the entries table as a claim statement saw it, with the time the statement ran at.
@@ -35,5 +40,33 @@ public record EntryRow(String state, byte[] fingerprint, long fencingToken, long
     /** @return whether the row had expired when the statement ran */
     public boolean expired() {
         return expiresAt <= now;
+    }
+
+    /**
+     * What a claim that found this row, held by another claim or completed, answers.
+     *
+     * @param tableName the entries table, for the message of a row that cannot be read
+     * @param id the row id, for the same message
+     * @return {@link ClaimResult.InFlight} for a claim, {@link ClaimResult.Completed} for a record
+     * @throws IdempotencyStoreException if the row is not a valid entry
+     */
+    public ClaimResult found(String tableName, String id) {
+        try {
+            Fingerprint holder = Fingerprint.of(fingerprint);
+            Instant expiry = Instant.ofEpochMilli(expiresAt);
+            return switch (state) {
+                case CLAIM -> new ClaimResult.InFlight(holder, expiry);
+                case RECORD -> {
+                    if (response == null) {
+                        throw new IllegalArgumentException("a completed record without a response");
+                    }
+                    yield new ClaimResult.Completed(holder, StoredResponseCodec.decode(response), expiry);
+                }
+                default -> throw new IllegalArgumentException("unknown state '" + state + "'");
+            };
+        } catch (IllegalArgumentException e) {
+            throw new IdempotencyStoreException("JDBC idempotency store: row " + id + " of table " + tableName
+                    + " cannot be read as an entry: " + e.getMessage(), e);
+        }
     }
 }

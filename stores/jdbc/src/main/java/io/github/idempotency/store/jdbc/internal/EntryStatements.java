@@ -3,8 +3,8 @@ package io.github.idempotency.store.jdbc.internal;
 import io.github.idempotency.store.jdbc.JdbcDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -18,7 +18,7 @@ import java.util.Map;
  */
 public final class EntryStatements {
 
-    private static final String ENTRY_COLUMNS = "state, fingerprint, fencing_token, expires_at, response";
+    static final String ENTRY_COLUMNS = "state, fingerprint, fencing_token, expires_at, response";
 
     private static final String POSTGRESQL_CLAIM = """
             WITH taken AS (
@@ -58,17 +58,27 @@ public final class EntryStatements {
                 WHEN NOT MATCHED THEN INSERT (id, state, fingerprint, fencing_token, expires_at, response, created_at)
                     VALUES (s.id, 'CLAIM', :fingerprint, :token, :now + :lease, NULL, :now))""";
 
-    private static final String SELECT_ENTRY =
+    static final String SELECT_ENTRY =
             "SELECT " + ENTRY_COLUMNS + ", :now AS now_ms FROM {table} WHERE id = :id";
 
-    private static final String HELD = "id = :id AND fencing_token = :token AND state = 'CLAIM' AND expires_at > :now";
+    /** The row is the claim with the caller's fencing token. */
+    static final String CLAIM_OF_TOKEN = "id = :id AND fencing_token = :token AND state = 'CLAIM'";
 
-    private static final String COMPLETE =
-            "UPDATE {table} SET state = 'RECORD', response = :response, expires_at = :now + :ttl WHERE " + HELD;
+    /** The row is the claim with the caller's fencing token, and its lease has not run out. */
+    private static final String HELD = CLAIM_OF_TOKEN + " AND expires_at > :now";
+
+    /** Completes the claim the {@code WHERE} clause that follows picks. */
+    static final String COMPLETE_WHERE =
+            "UPDATE {table} SET state = 'RECORD', response = :response, expires_at = :now + :ttl WHERE ";
+
+    /** Deletes the claim the {@code WHERE} clause that follows picks. */
+    static final String RELEASE_WHERE = "DELETE FROM {table} WHERE ";
+
+    private static final String COMPLETE = COMPLETE_WHERE + HELD;
 
     private static final String RENEW = "UPDATE {table} SET expires_at = :now + :lease WHERE " + HELD;
 
-    private static final String RELEASE = "DELETE FROM {table} WHERE " + HELD;
+    private static final String RELEASE = RELEASE_WHERE + HELD;
 
     private static final String POSTGRESQL_PURGE = """
             DELETE FROM {table} WHERE id IN (
@@ -78,6 +88,8 @@ public final class EntryStatements {
 
     private static final String H2_PURGE = "DELETE FROM {table} WHERE expires_at <= :now FETCH FIRST :max ROWS ONLY";
 
+    /** The application clock; {@code null} when the database supplies the time. */
+    private final Clock clock;
     private final NamedSql claim;
     private final boolean claimReturnsRow;
     private final NamedSql selectEntry;
@@ -86,39 +98,44 @@ public final class EntryStatements {
     private final NamedSql release;
     private final NamedSql purge;
 
-    private EntryStatements(
-            String claim, boolean claimReturnsRow, String purge, String table, String now, boolean nowIsBound) {
-        this.claim = NamedSql.parse(claim, table, now, nowIsBound);
-        this.claimReturnsRow = claimReturnsRow;
-        this.selectEntry = NamedSql.parse(SELECT_ENTRY, table, now, nowIsBound);
-        this.complete = NamedSql.parse(COMPLETE, table, now, nowIsBound);
-        this.renew = NamedSql.parse(RENEW, table, now, nowIsBound);
-        this.release = NamedSql.parse(RELEASE, table, now, nowIsBound);
-        this.purge = NamedSql.parse(purge, table, now, nowIsBound);
+    private EntryStatements(JdbcDialect dialect, String table, Clock clock) {
+        boolean databaseTime = clock == null;
+        this.clock = clock;
+        this.claim = NamedSql.parse(switch (dialect) {
+            case POSTGRESQL -> POSTGRESQL_CLAIM;
+            case MARIADB -> MARIADB_CLAIM;
+            case MYSQL -> MYSQL_UPSERT;
+            case H2 -> H2_CLAIM;
+        }, table, dialect, databaseTime);
+        this.claimReturnsRow = dialect != JdbcDialect.MYSQL;
+        this.selectEntry = NamedSql.parse(SELECT_ENTRY, table, dialect, databaseTime);
+        this.complete = NamedSql.parse(COMPLETE, table, dialect, databaseTime);
+        this.renew = NamedSql.parse(RENEW, table, dialect, databaseTime);
+        this.release = NamedSql.parse(RELEASE, table, dialect, databaseTime);
+        this.purge = NamedSql.parse(switch (dialect) {
+            case POSTGRESQL -> POSTGRESQL_PURGE;
+            case MARIADB, MYSQL -> MYSQL_PURGE;
+            case H2 -> H2_PURGE;
+        }, table, dialect, databaseTime);
     }
 
     /**
      * @param dialect the dialect
      * @param table the table name, already validated as a plain identifier
-     * @param databaseTime whether {@code :now} is the database's clock (otherwise a bound value)
+     * @param clock the application clock that {@code :now} is read from, bound as a parameter;
+     *     {@code null} to read the database's clock in each statement
      * @return the statements
      */
-    public static EntryStatements of(JdbcDialect dialect, String table, boolean databaseTime) {
-        return switch (dialect) {
-            case POSTGRESQL -> new EntryStatements(POSTGRESQL_CLAIM, true, POSTGRESQL_PURGE, table,
-                    databaseTime ? "CAST(FLOOR(EXTRACT(EPOCH FROM statement_timestamp()) * 1000) AS BIGINT)" : "?",
-                    !databaseTime);
-            case MARIADB, MYSQL -> new EntryStatements(
-                    dialect == JdbcDialect.MARIADB ? MARIADB_CLAIM : MYSQL_UPSERT,
-                    dialect == JdbcDialect.MARIADB, MYSQL_PURGE, table,
-                    databaseTime ? "(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(3)) DIV 1000)" : "?",
-                    !databaseTime);
-            case H2 -> new EntryStatements(H2_CLAIM, true, H2_PURGE, table,
-                    databaseTime
-                            ? "CAST(FLOOR(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000) AS BIGINT)"
-                            : "CAST(? AS BIGINT)",
-                    !databaseTime);
-        };
+    public static EntryStatements of(JdbcDialect dialect, String table, Clock clock) {
+        return new EntryStatements(dialect, table, clock);
+    }
+
+    /**
+     * @param namesAndValues parameter names, each followed by its value
+     * @return the values by name, with {@code now} added when the application clock supplies it
+     */
+    public Map<String, Object> values(Object... namesAndValues) {
+        return NamedSql.values(clock, namesAndValues);
     }
 
     /**
@@ -131,7 +148,7 @@ public final class EntryStatements {
      */
     public EntryRow claim(Connection connection, Map<String, Object> values) throws SQLException {
         if (claimReturnsRow) {
-            EntryRow row = queryRow(connection, claim, values);
+            EntryRow row = claim.queryRow(connection, values);
             if (row != null) {
                 return row;
             }
@@ -140,40 +157,26 @@ public final class EntryStatements {
                 upsert.executeUpdate();
             }
         }
-        return queryRow(connection, selectEntry, values);
+        return selectEntry.queryRow(connection, values);
     }
 
     /** @return whether the held claim was completed */
     public boolean complete(Connection connection, Map<String, Object> values) throws SQLException {
-        return update(connection, complete, values) == 1;
+        return complete.update(connection, values) == 1;
     }
 
     /** @return whether the held claim was renewed */
     public boolean renew(Connection connection, Map<String, Object> values) throws SQLException {
-        return update(connection, renew, values) == 1;
+        return renew.update(connection, values) == 1;
     }
 
     /** @return whether the held claim was released */
     public boolean release(Connection connection, Map<String, Object> values) throws SQLException {
-        return update(connection, release, values) == 1;
+        return release.update(connection, values) == 1;
     }
 
     /** @return the number of expired rows deleted */
     public int purge(Connection connection, Map<String, Object> values) throws SQLException {
-        return update(connection, purge, values);
-    }
-
-    private static EntryRow queryRow(Connection connection, NamedSql sql, Map<String, Object> values)
-            throws SQLException {
-        try (PreparedStatement statement = sql.prepare(connection, values);
-                ResultSet rs = statement.executeQuery()) {
-            return rs.next() ? EntryRow.read(rs) : null;
-        }
-    }
-
-    private static int update(Connection connection, NamedSql sql, Map<String, Object> values) throws SQLException {
-        try (PreparedStatement statement = sql.prepare(connection, values)) {
-            return statement.executeUpdate();
-        }
+        return purge.update(connection, values);
     }
 }

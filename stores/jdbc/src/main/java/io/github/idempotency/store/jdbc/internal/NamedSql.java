@@ -1,9 +1,13 @@
 package io.github.idempotency.store.jdbc.internal;
 
+import io.github.idempotency.store.jdbc.JdbcDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -36,12 +40,13 @@ public final class NamedSql {
      * @param template the statement, with {@code {table}} for the table name and {@code :name} for
      *     parameters
      * @param table the table name, already validated as a plain identifier
-     * @param now what {@code :now} becomes: a parameter placeholder or a SQL expression
-     * @param nowIsBound whether {@code now} holds a placeholder that binds the value named
-     *     {@code now}
+     * @param dialect the dialect, which says how {@code :now} reads the database's clock
+     * @param databaseTime whether {@code :now} reads the database's clock in the statement;
+     *     otherwise it is a bound parameter, the value named {@code now}
      * @return the parsed statement
      */
-    static NamedSql parse(String template, String table, String now, boolean nowIsBound) {
+    static NamedSql parse(String template, String table, JdbcDialect dialect, boolean databaseTime) {
+        String now = databaseTime ? databaseNow(dialect) : dialect == JdbcDialect.H2 ? "CAST(? AS BIGINT)" : "?";
         Matcher m = PARAMETER.matcher(template.replace("{table}", table));
         StringBuilder sql = new StringBuilder();
         List<String> parameters = new ArrayList<>();
@@ -49,7 +54,7 @@ public final class NamedSql {
             String name = m.group(1);
             if (name.equals(NOW)) {
                 m.appendReplacement(sql, Matcher.quoteReplacement(now));
-                if (nowIsBound) {
+                if (!databaseTime) {
                     parameters.add(NOW);
                 }
             } else {
@@ -59,6 +64,32 @@ public final class NamedSql {
         }
         m.appendTail(sql);
         return new NamedSql(sql.toString(), List.copyOf(parameters));
+    }
+
+    /** The dialect's expression for the database's current time in epoch milliseconds, constant within a statement. */
+    private static String databaseNow(JdbcDialect dialect) {
+        return switch (dialect) {
+            case POSTGRESQL -> "CAST(FLOOR(EXTRACT(EPOCH FROM statement_timestamp()) * 1000) AS BIGINT)";
+            case MARIADB, MYSQL -> "(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(3)) DIV 1000)";
+            case H2 -> "CAST(FLOOR(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000) AS BIGINT)";
+        };
+    }
+
+    /**
+     * @param clock the application clock, or {@code null} when the database supplies the time
+     * @param namesAndValues parameter names, each followed by its value
+     * @return the values by name, with {@code now} (epoch milliseconds) added when {@code clock}
+     *     is set
+     */
+    static Map<String, Object> values(Clock clock, Object... namesAndValues) {
+        Map<String, Object> values = new HashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            values.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        if (clock != null) {
+            values.put(NOW, clock.millis());
+        }
+        return values;
     }
 
     /**
@@ -77,6 +108,40 @@ public final class NamedSql {
         } catch (SQLException | RuntimeException e) {
             statement.close();
             throw e;
+        }
+    }
+
+    /**
+     * Runs the statement as a query.
+     *
+     * @return the first row it returns, or {@code null} if none
+     */
+    EntryRow queryRow(Connection connection, Map<String, Object> values) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, values);
+                ResultSet rs = statement.executeQuery()) {
+            return rs.next() ? EntryRow.read(rs) : null;
+        }
+    }
+
+    /**
+     * Runs the statement, which may be a list of statements separated by semicolons (on a driver
+     * that accepts them), and returns the first update count among their results, skipping result
+     * sets before it.
+     *
+     * @return the rows the first {@code INSERT}, {@code UPDATE} or {@code DELETE} changed
+     * @throws SQLException if a statement fails, or none of them reports an update count
+     */
+    int update(Connection connection, Map<String, Object> values) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, values)) {
+            boolean resultSet = statement.execute();
+            while (resultSet) {
+                resultSet = statement.getMoreResults();
+            }
+            int count = statement.getUpdateCount();
+            if (count < 0) {
+                throw new SQLException("statement reported no update count: " + sql);
+            }
+            return count;
         }
     }
 
