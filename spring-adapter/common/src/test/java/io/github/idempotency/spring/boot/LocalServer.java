@@ -17,7 +17,9 @@ public enum LocalServer {
     /** The local Redis. */
     REDIS("Redis", 6379, "redis://127.0.0.1:6379"),
     /** The local PostgreSQL, database {@code test}. */
-    POSTGRESQL("PostgreSQL", 5432, "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&connectTimeout=2");
+    POSTGRESQL("PostgreSQL", 5432, "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&connectTimeout=2"),
+    /** The local MariaDB, database {@code test}, user {@code root} without a password. */
+    MARIADB("MariaDB", 3306, "jdbc:mariadb://127.0.0.1:3306/test?user=root&connectTimeout=2000");
 
     private final String name;
     private final int port;
