@@ -33,7 +33,9 @@ import java.lang.annotation.Target;
  * <p>The call must go through the bean's proxy, as for {@code @Transactional}: a call from another
  * method of the same object ({@code this.charge(...)}) is not intercepted. Inside a
  * {@code @Transactional} method the operation runs within the transaction by default (see
- * {@code idempotency.operations.order}).
+ * {@code idempotency.operations.order}); with the JDBC store on the transaction's data source, its
+ * claim and record are written in that transaction and commit or roll back with the method's writes
+ * ({@link io.github.idempotency.spring.operation.jdbc.TransactionalOperations}).
  *
  * <p>The expressions are SpEL over the method's arguments, parsed once per method: by name
  * ({@code #event}, with the {@code -parameters} compiler flag, which Spring Boot's build plugins

@@ -12,7 +12,6 @@ import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotationUtils;
-import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Applies {@link IdempotentOperationInterceptor} to the methods annotated with
@@ -43,12 +42,14 @@ public final class IdempotentOperationAdvisor extends AbstractPointcutAdvisor {
     };
 
     /**
-     * @param operations the runner, asked for on the first intercepted call and kept
+     * @param operations gives the runner of a call, asked on every intercepted call (never while
+     *     beans are proxied, so that proxying does not create the store early): the application's
+     *     runner, or one that joins the call's transaction
      * @param beanFactory resolves {@code @beanName} in expressions; {@code null} for none
      */
     public IdempotentOperationAdvisor(Supplier<IdempotentOperations> operations, BeanFactory beanFactory) {
         this.methods = new OperationMethods(beanFactory);
-        this.interceptor = new IdempotentOperationInterceptor(SingletonSupplier.of(operations), methods);
+        this.interceptor = new IdempotentOperationInterceptor(operations, methods);
     }
 
     @Override

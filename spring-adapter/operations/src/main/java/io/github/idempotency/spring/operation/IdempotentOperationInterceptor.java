@@ -23,8 +23,7 @@ public final class IdempotentOperationInterceptor implements MethodInterceptor {
     private final OperationMethods methods;
 
     /**
-     * @param operations the runner, asked for on the first intercepted call (so that proxying a
-     *     bean does not create the store early)
+     * @param operations gives the runner of each call, asked on every intercepted call
      * @param methods the annotated methods
      */
     IdempotentOperationInterceptor(Supplier<IdempotentOperations> operations, OperationMethods methods) {
@@ -42,12 +41,13 @@ public final class IdempotentOperationInterceptor implements MethodInterceptor {
         }
         OperationMethod method = found.get();
         OperationRequest request = method.request(target, invocation.getArguments());
+        IdempotentOperations runner = operations.get();
         try {
             if (method.returnsVoid()) {
-                operations.get().run(request, () -> proceed(invocation));
+                runner.run(request, () -> proceed(invocation));
                 return null;
             }
-            return operations.get().run(request, method.resultType(), () -> proceed(invocation));
+            return runner.run(request, method.resultType(), () -> proceed(invocation));
         } catch (OtherThrowable other) {
             throw other.getCause();
         }

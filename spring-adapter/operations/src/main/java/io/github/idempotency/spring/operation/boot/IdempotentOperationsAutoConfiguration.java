@@ -3,6 +3,7 @@ package io.github.idempotency.spring.operation.boot;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.idempotency.core.ConcurrencyPolicy;
 import io.github.idempotency.core.IdempotencyListener;
+import io.github.idempotency.core.StoreFailureMode;
 import io.github.idempotency.core.operation.IdempotentOperations;
 import io.github.idempotency.core.operation.JacksonResultCodec;
 import io.github.idempotency.core.operation.ResultCodec;
@@ -11,6 +12,9 @@ import io.github.idempotency.spring.boot.IdempotencyProperties;
 import io.github.idempotency.spring.boot.IdempotencyStoreConfiguration;
 import io.github.idempotency.spring.internal.CompositeIdempotencyListener;
 import io.github.idempotency.spring.operation.IdempotentOperationAdvisor;
+import io.github.idempotency.spring.operation.jdbc.TransactionalOperations;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.BeanFactory;
@@ -29,6 +33,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Runs {@code @IdempotentOperation} methods once per key, in any application (a message consumer
@@ -43,6 +48,12 @@ import org.springframework.core.type.AnnotationMetadata;
  * with its Jackson {@link ObjectMapper} bean (with its modules, {@code java.time} for one), else
  * with {@link ResultCodec#jackson()}. Decisions reach every {@link IdempotencyListener} bean, the
  * Micrometer one included.
+ *
+ * <p>With the JDBC store (a {@code JdbcIdempotencyStore} bean, on the application's one
+ * {@code DataSource}) and Spring's JDBC and transaction support on the class path, a second runner
+ * on the store's transactional mode, {@link TransactionalOperations}, runs the calls made in a
+ * Spring-managed read-write transaction on that data source, so that their records commit with
+ * them; {@code idempotency.operations.join-transactions=false} turns it off.
  *
  * <p>Ordered after the transaction auto-configuration, so that the advisor (at the same order as
  * the transaction advisor unless {@code idempotency.operations.order} says otherwise) runs inside
@@ -60,7 +71,8 @@ import org.springframework.core.type.AnnotationMetadata;
         "org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration"})
 @ConditionalOnProperty(prefix = "idempotency", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(IdempotentOperationsProperties.class)
-@Import({IdempotencyStoreConfiguration.class, IdempotentOperationsAutoConfiguration.AutoProxying.class})
+@Import({IdempotencyStoreConfiguration.class, TransactionJoiningConfiguration.class,
+        IdempotentOperationsAutoConfiguration.AutoProxying.class})
 public class IdempotentOperationsAutoConfiguration implements BeanClassLoaderAware {
 
     private ClassLoader classLoader = IdempotentOperationsAutoConfiguration.class.getClassLoader();
@@ -86,27 +98,16 @@ public class IdempotentOperationsAutoConfiguration implements BeanClassLoaderAwa
             IdempotencyProperties properties, IdempotentOperationsProperties operations,
             ObjectProvider<ResultCodec> codecs, ObjectProvider<ObjectMapper> mappers,
             ObjectProvider<IdempotencyListener> listeners) {
-        IdempotencyStore store = IdempotencyStoreConfiguration.requiredStore(stores, properties, classLoader);
-        try {
-            return IdempotentOperations.builder(store)
-                    .codec(codec(codecs, mappers))
-                    .lease(operations.getLease())
-                    .ttl(operations.getTtl())
-                    .concurrency(new ConcurrencyPolicy(operations.getMaxWait()))
-                    .storeFailureMode(operations.getStoreFailureMode())
-                    .inProgressRetryAfter(operations.getInProgressRetryAfter())
-                    .listener(CompositeIdempotencyListener.of(listeners.orderedStream().toList()))
-                    .build();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("Invalid idempotency.operations.* properties: " + e.getMessage(), e);
-        }
+        return runner(IdempotencyStoreConfiguration.requiredStore(stores, properties, classLoader),
+                operations.getStoreFailureMode(), operations, codecs, mappers, listeners);
     }
 
     /**
-     * Static, and given the runner lazily, so that creating the advisor (which happens while bean
+     * Static, and given the runners lazily, so that creating the advisor (which happens while bean
      * post-processors are set up) creates neither the store nor this configuration.
      *
-     * @param operations the runner
+     * @param operations the application's runner
+     * @param transactional the runner joining Spring-managed transactions, with the JDBC store
      * @param beanFactory resolves {@code @beanName} in the annotations' expressions
      * @param environment for {@code idempotency.operations.order}
      * @return the advisor proxying {@code @IdempotentOperation} methods
@@ -115,11 +116,38 @@ public class IdempotentOperationsAutoConfiguration implements BeanClassLoaderAwa
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     @ConditionalOnMissingBean
     public static IdempotentOperationAdvisor idempotentOperationAdvisor(ObjectProvider<IdempotentOperations> operations,
-            BeanFactory beanFactory, Environment environment) {
-        IdempotentOperationAdvisor advisor = new IdempotentOperationAdvisor(operations::getObject, beanFactory);
+            ObjectProvider<TransactionalOperations> transactional, BeanFactory beanFactory, Environment environment) {
+        Supplier<IdempotentOperations> application = SingletonSupplier.of(operations::getObject);
+        Supplier<Optional<TransactionalOperations>> joining =
+                SingletonSupplier.of(() -> Optional.ofNullable(transactional.getIfAvailable()));
+        IdempotentOperationAdvisor advisor = new IdempotentOperationAdvisor(
+                () -> joining.get().flatMap(TransactionalOperations::forCurrentTransaction).orElseGet(application),
+                beanFactory);
         advisor.setOrder(Binder.get(environment)
                 .bindOrCreate("idempotency.operations", IdempotentOperationsProperties.class).getOrder());
         return advisor;
+    }
+
+    /**
+     * @return a runner on {@code store} configured by the properties, the codec and the listeners
+     * @throws IllegalStateException if a property is not valid
+     */
+    static IdempotentOperations runner(IdempotencyStore store, StoreFailureMode storeFailureMode,
+            IdempotentOperationsProperties operations, ObjectProvider<ResultCodec> codecs,
+            ObjectProvider<ObjectMapper> mappers, ObjectProvider<IdempotencyListener> listeners) {
+        try {
+            return IdempotentOperations.builder(store)
+                    .codec(codec(codecs, mappers))
+                    .lease(operations.getLease())
+                    .ttl(operations.getTtl())
+                    .concurrency(new ConcurrencyPolicy(operations.getMaxWait()))
+                    .storeFailureMode(storeFailureMode)
+                    .inProgressRetryAfter(operations.getInProgressRetryAfter())
+                    .listener(CompositeIdempotencyListener.of(listeners.orderedStream().toList()))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Invalid idempotency.operations.* properties: " + e.getMessage(), e);
+        }
     }
 
     private static ResultCodec codec(ObjectProvider<ResultCodec> codecs, ObjectProvider<ObjectMapper> mappers) {

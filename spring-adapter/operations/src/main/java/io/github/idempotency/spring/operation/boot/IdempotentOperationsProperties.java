@@ -45,6 +45,20 @@ public class IdempotentOperationsProperties {
      */
     private int order = Ordered.LOWEST_PRECEDENCE;
 
+    /**
+     * With the JDBC store on the application's DataSource, whether a method that runs in a
+     * Spring-managed read-write transaction on that DataSource claims its key and stores its
+     * outcome in that transaction, so that they commit or roll back with the method's own writes.
+     */
+    private boolean joinTransactions = true;
+
+    /**
+     * How long a method joining a transaction waits for another transaction holding the same key
+     * (it sees that transaction's outcome once it commits or rolls back); then the call fails with
+     * IdempotencyStoreException. MySQL and MariaDB round it up to whole seconds.
+     */
+    private Duration transactionLockTimeout = Duration.ofSeconds(10);
+
     public Duration getLease() {
         return lease;
     }
@@ -91,5 +105,21 @@ public class IdempotentOperationsProperties {
 
     public void setOrder(int order) {
         this.order = order;
+    }
+
+    public boolean isJoinTransactions() {
+        return joinTransactions;
+    }
+
+    public void setJoinTransactions(boolean joinTransactions) {
+        this.joinTransactions = joinTransactions;
+    }
+
+    public Duration getTransactionLockTimeout() {
+        return transactionLockTimeout;
+    }
+
+    public void setTransactionLockTimeout(Duration transactionLockTimeout) {
+        this.transactionLockTimeout = transactionLockTimeout;
     }
 }

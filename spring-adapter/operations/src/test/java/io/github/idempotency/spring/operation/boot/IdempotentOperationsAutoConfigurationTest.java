@@ -16,6 +16,7 @@ import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
 import io.github.idempotency.spring.boot.IdempotencyProperties;
 import io.github.idempotency.spring.operation.IdempotentOperation;
 import io.github.idempotency.spring.operation.IdempotentOperationAdvisor;
+import io.github.idempotency.spring.operation.jdbc.TransactionalOperations;
 import io.github.idempotency.spring.operation.testapp.InFlight;
 import io.github.idempotency.spring.operation.testapp.OperationsTestConfiguration;
 import io.github.idempotency.spring.operation.testapp.Orders.Order;
@@ -36,8 +37,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.Ordered;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The auto-configuration in an application without a web stack: the runner and the advisor on the
@@ -154,6 +158,25 @@ class IdempotentOperationsAutoConfigurationTest {
     void aStoreTypeThatCannotBeBuiltFailsStartupWithTheCommonMessage() {
         runner.withPropertyValues("idempotency.store.type=jdbc").run(context -> assertThat(context).getFailure()
                 .hasStackTraceContaining("idempotency.store.type is jdbc, but the application has no DataSource bean"));
+    }
+
+    @Test
+    void theRunnerJoiningTransactionsExistsWithTheJdbcStoreAndSpringsTransactionSupport() {
+        ApplicationContextRunner jdbc = runner
+                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+                .withPropertyValues("spring.datasource.url=jdbc:h2:mem:" + UUID.randomUUID(),
+                        "idempotency.store.type=jdbc", "idempotency.store.jdbc.initialize-schema=always");
+        jdbc.run(context -> assertThat(context).hasSingleBean(TransactionalOperations.class)
+                .hasSingleBean(IdempotentOperations.class));
+        jdbc.withPropertyValues("idempotency.operations.join-transactions=false")
+                .run(context -> assertThat(context).doesNotHaveBean(TransactionalOperations.class));
+        jdbc.withClassLoader(new FilteredClassLoader(TransactionSynchronizationManager.class))
+                .run(context -> assertThat(context).doesNotHaveBean(TransactionalOperations.class)
+                        .hasSingleBean(IdempotentOperations.class));
+        jdbc.withPropertyValues("idempotency.operations.transaction-lock-timeout=0s").run(context -> assertThat(context)
+                .getFailure().hasStackTraceContaining("Invalid idempotency.operations.transaction-lock-timeout:"
+                        + " lockTimeout must be between 1 ms"));
+        runner.run(context -> assertThat(context).doesNotHaveBean(TransactionalOperations.class));
     }
 
     @Test
