@@ -4,21 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.idempotency.spring.boot.LocalServer;
 import io.github.idempotency.spring.operation.boot.IdempotentOperationsAutoConfiguration;
+import io.github.idempotency.spring.operation.testapp.Concurrent;
 import io.github.idempotency.spring.operation.testapp.OperationsTestConfiguration;
 import io.github.idempotency.spring.operation.testapp.Orders.Line;
 import io.github.idempotency.spring.operation.testapp.Orders.Order;
 import io.github.idempotency.spring.operation.testapp.Orders.Receipt;
 import io.github.idempotency.spring.operation.testapp.PaymentService;
 import io.github.idempotency.spring.testapp.Executions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
@@ -61,7 +55,7 @@ class SharedStoreTest {
                     second.getBean(PaymentService.class));
             Order order = new Order(UUID.randomUUID().toString(), "acme", 1250);
 
-            List<Receipt> receipts = concurrently(DUPLICATES, i -> instances.get(i % 2).chargeWaiting(order));
+            List<Receipt> receipts = Concurrent.calls(DUPLICATES, i -> instances.get(i % 2).chargeWaiting(order));
 
             assertThat(executions.of(order.id())).isEqualTo(1);
             assertThat(receipts).hasSize(DUPLICATES).containsOnly(new Receipt(order.id(), 1250, 1));
@@ -71,34 +65,5 @@ class SharedStoreTest {
             assertThat(instances.get(1).invoice(listed)).isEqualTo(lines).hasOnlyElementsOfType(Line.class);
             assertThat(executions.of(listed.id())).isEqualTo(1);
         }));
-    }
-
-    private static <T> List<T> concurrently(int calls, IndexedCall<T> call) throws Exception {
-        ExecutorService threads = Executors.newFixedThreadPool(calls);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < calls; i++) {
-                int index = i;
-                Callable<T> task = () -> {
-                    start.await();
-                    return call.run(index);
-                };
-                futures.add(threads.submit(task));
-            }
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get(60, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            threads.shutdownNow();
-        }
-    }
-
-    @FunctionalInterface
-    private interface IndexedCall<T> {
-        T run(int index) throws Exception;
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.idempotency.core.store.EntryKey;
 import io.github.idempotency.spring.boot.LocalServer;
 import io.github.idempotency.spring.operation.boot.IdempotentOperationsAutoConfiguration;
+import io.github.idempotency.spring.operation.testapp.Concurrent;
 import io.github.idempotency.spring.operation.testapp.Orders.GatewayTimeoutException;
 import io.github.idempotency.spring.operation.testapp.Orders.Receipt;
 import io.github.idempotency.spring.testapp.Executions;
@@ -13,14 +14,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -152,26 +147,10 @@ abstract class TransactionJoiningChecks {
         instance.run(first -> instance.run(second -> {
             List<Ledger> ledgers = List.of(first.getBean(Ledger.class), second.getBean(Ledger.class));
             String orderId = UUID.randomUUID().toString();
-            int duplicates = 32;
-            ExecutorService threads = Executors.newFixedThreadPool(duplicates);
-            try {
-                CountDownLatch start = new CountDownLatch(1);
-                List<Future<Receipt>> calls = new ArrayList<>();
-                for (int i = 0; i < duplicates; i++) {
-                    Ledger ledger = ledgers.get(i % 2);
-                    calls.add(threads.submit(() -> {
-                        start.await();
-                        return ledger.book(orderId, 1250, false);
-                    }));
-                }
-                start.countDown();
-                for (Future<Receipt> call : calls) {
-                    assertThat(call.get(60, TimeUnit.SECONDS)).isEqualTo(new Receipt(orderId, 1250, 1));
-                }
-            } finally {
-                threads.shutdownNow();
-            }
 
+            List<Receipt> receipts = Concurrent.calls(32, i -> ledgers.get(i % 2).book(orderId, 1250, false));
+
+            assertThat(receipts).hasSize(32).containsOnly(new Receipt(orderId, 1250, 1));
             assertThat(ledgers.get(0).rows(orderId)).isEqualTo(1);
             assertThat(executions.of(orderId)).isEqualTo(1);
         }));
