@@ -17,7 +17,15 @@ enum Scenario {
     SPRING_BARE("spring", "Spring Boot endpoint alone (Spring baseline)",
             ServerSetup.SPRING_BARE, LoadGenerator.Keys.FRESH, null),
     SPRING_INTERCEPTOR("spring-interceptor", "Spring Boot, @Idempotent, in-memory store, new key per request",
-            ServerSetup.SPRING_INTERCEPTOR, LoadGenerator.Keys.FRESH, SPRING_BARE);
+            ServerSetup.SPRING_INTERCEPTOR, LoadGenerator.Keys.FRESH, SPRING_BARE),
+    WEBFLUX_BARE("webflux", "Spring WebFlux endpoint alone (WebFlux baseline)",
+            ServerSetup.WEBFLUX_BARE, LoadGenerator.Keys.FRESH, null),
+    WEBFLUX_FRESH("webflux-idempotent", "Spring WebFlux, @Idempotent, in-memory store, new key per request",
+            ServerSetup.WEBFLUX_IN_MEMORY, LoadGenerator.Keys.FRESH, WEBFLUX_BARE),
+    WEBFLUX_REPLAY("webflux-replay", "Spring WebFlux, @Idempotent, in-memory store, one key replayed",
+            ServerSetup.WEBFLUX_IN_MEMORY, LoadGenerator.Keys.FIXED, WEBFLUX_BARE),
+    WEBFLUX_REDIS("webflux-redis", "Spring WebFlux, @Idempotent, Redis store, new key per request",
+            ServerSetup.WEBFLUX_REDIS, LoadGenerator.Keys.FRESH, WEBFLUX_BARE);
 
     private final String id;
     private final String description;

@@ -3,6 +3,7 @@ package io.github.idempotency.benchmarks.load;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.idempotency.benchmarks.load.spring.SpringPayments;
+import io.github.idempotency.benchmarks.load.webflux.WebFluxPayments;
 import io.github.idempotency.core.EndpointPolicy;
 import io.github.idempotency.core.IdempotencyEngine;
 import io.github.idempotency.core.store.IdempotencyStore;
@@ -17,15 +18,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 
 /**
  * The server under load: the payments endpoint on embedded Jetty, bare or behind the servlet
- * filter on one of the stores, or the same endpoint in Spring Boot with or without the
- * interceptor. The networked stores are found where the environment variables say:
- * {@code REDIS_URL} (default {@code redis://127.0.0.1:6379}), {@code JDBC_URL} (default
+ * filter on one of the stores, or the same endpoint in Spring Boot, on Spring MVC with or without
+ * the interceptor, or on Spring WebFlux with or without the web filter. The networked stores are
+ * found where the environment variables say: {@code REDIS_URL} (default
+ * {@code redis://127.0.0.1:6379}), {@code JDBC_URL} (default
  * {@code jdbc:postgresql://127.0.0.1:5432/test}), {@code JDBC_USER} (default {@code postgres}) and
  * {@code JDBC_PASSWORD} (default none).
  */
@@ -56,8 +59,8 @@ enum ServerSetup {
         RunningServer start() throws Exception {
             return JettyServer.start(context -> {
                 RedisIdempotencyStore store = RedisIdempotencyStore
-                        .builder(RedisURI.create(env("REDIS_URL", "redis://127.0.0.1:6379")))
-                        .keyPrefix("idempotency-benchmark:")
+                        .builder(RedisURI.create(redisUrl()))
+                        .keyPrefix(REDIS_KEY_PREFIX)
                         .build();
                 return mountFilter(context, store, store::close);
             });
@@ -101,6 +104,34 @@ enum ServerSetup {
         RunningServer start() {
             return SpringPayments.start(true);
         }
+    },
+
+    /** The endpoint as a Spring WebFlux controller in Spring Boot (Reactor Netty), idempotency disabled. */
+    WEBFLUX_BARE {
+        @Override
+        RunningServer start() {
+            return WebFluxPayments.start(false, Map.of());
+        }
+    },
+
+    /** The same WebFlux application with the auto-configured web filter on the in-memory store. */
+    WEBFLUX_IN_MEMORY {
+        @Override
+        RunningServer start() {
+            return WebFluxPayments.start(true, Map.of());
+        }
+    },
+
+    /** The same WebFlux application on Redis, with the servlet filter's key prefix and TTL. */
+    WEBFLUX_REDIS {
+        @Override
+        RunningServer start() {
+            return WebFluxPayments.start(true, Map.of(
+                    "idempotency.store.type", "redis",
+                    "idempotency.store.redis.url", redisUrl(),
+                    "idempotency.store.redis.key-prefix", REDIS_KEY_PREFIX,
+                    "idempotency.ttl", POLICY.ttl().toSeconds() + "s"));
+        }
     };
 
     /** The path the endpoint is mapped to. */
@@ -110,6 +141,8 @@ enum ServerSetup {
     private static final EndpointPolicy POLICY = EndpointPolicy.builder().ttl(Duration.ofMinutes(10)).build();
 
     private static final String BENCHMARK_TABLE = "idempotency_benchmark_entries";
+
+    private static final String REDIS_KEY_PREFIX = "idempotency-benchmark:";
 
     /**
      * Starts the server on a free loopback port.
@@ -132,6 +165,10 @@ enum ServerSetup {
             engine.close();
             closeStore.close();
         };
+    }
+
+    private static String redisUrl() {
+        return env("REDIS_URL", "redis://127.0.0.1:6379");
     }
 
     private static String env(String name, String fallback) {
