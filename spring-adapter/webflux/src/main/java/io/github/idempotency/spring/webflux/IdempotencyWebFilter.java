@@ -3,9 +3,11 @@ package io.github.idempotency.spring.webflux;
 import io.github.idempotency.core.EndpointPolicy;
 import io.github.idempotency.spring.Idempotent;
 import io.github.idempotency.spring.internal.EndpointPolicies;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.springframework.core.Ordered;
+import org.springframework.http.codec.HttpMessageReader;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.reactive.HandlerMapping;
@@ -33,7 +35,7 @@ public class IdempotencyWebFilter implements WebFilter, Ordered {
 
     private final ReactiveIdempotencyGuard guard;
     private final RequestMappingHandlerMapping handlers;
-    private final ServerCodecConfigurer codecs;
+    private final List<HttpMessageReader<?>> readers;
     private final EndpointPolicies policies;
 
     /**
@@ -45,7 +47,7 @@ public class IdempotencyWebFilter implements WebFilter, Ordered {
             ServerCodecConfigurer codecs) {
         this.guard = Objects.requireNonNull(guard, "guard");
         this.handlers = Objects.requireNonNull(handlers, "handlers");
-        this.codecs = Objects.requireNonNull(codecs, "codecs");
+        this.readers = List.copyOf(Objects.requireNonNull(codecs, "codecs").getReaders());
         this.policies = new EndpointPolicies(guard.defaults());
     }
 
@@ -68,7 +70,7 @@ public class IdempotencyWebFilter implements WebFilter, Ordered {
                         ? chain.filter(exchange)
                         : guard.guard(exchange, policy.get(), route(exchange),
                                 request -> chain.filter(request == exchange.getRequest()
-                                        ? exchange : new BufferedExchange(exchange, request, codecs)),
+                                        ? exchange : new BufferedExchange(exchange, request, readers)),
                                 decision -> DecisionResponses.write(decision, exchange.getResponse())));
     }
 
