@@ -52,8 +52,33 @@ public abstract class ResultType<T> {
         return new OfClass<>(Objects.requireNonNull(type, "type"));
     }
 
+    /**
+     * @param type a type read by reflection where no type argument can be written down, a
+     *     method's generic return type say: a {@link Class} or a {@link ParameterizedType} whose
+     *     arguments name types
+     * @return the result type of that type
+     * @throws IllegalArgumentException if the type is, or has as an argument, a type variable
+     */
+    public static ResultType<Object> ofType(Type type) {
+        Objects.requireNonNull(type, "type");
+        requireNoTypeVariable(type, type);
+        return new OfType(type);
+    }
+
+    private static void requireNoTypeVariable(Type type, Type whole) {
+        if (type instanceof TypeVariable<?> variable) {
+            throw new IllegalArgumentException("the type " + whole.getTypeName() + " has the type variable " + variable
+                    + ", which names no type to decode into; resolve it first");
+        }
+        if (type instanceof ParameterizedType parameterized) {
+            for (Type argument : parameterized.getActualTypeArguments()) {
+                requireNoTypeVariable(argument, whole);
+            }
+        }
+    }
+
     /** @return the type, a {@link Class} or a {@link ParameterizedType} */
-    public Type type() {
+    public final Type type() {
         return type;
     }
 
@@ -79,6 +104,12 @@ public abstract class ResultType<T> {
 
     private static final class OfClass<T> extends ResultType<T> {
         OfClass(Class<T> type) {
+            super(type);
+        }
+    }
+
+    private static final class OfType extends ResultType<Object> {
+        OfType(Type type) {
             super(type);
         }
     }

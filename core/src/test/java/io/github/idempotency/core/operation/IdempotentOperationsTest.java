@@ -279,6 +279,18 @@ class IdempotentOperationsTest {
         }
 
         @Test
+        void resultTypeOfAReflectedTypeEqualsTheCapturedOneAndRefusesATypeVariable() throws NoSuchMethodException {
+            java.lang.reflect.Type listOfReceipts = Holder.class.getDeclaredMethod("receipts").getGenericReturnType();
+            java.lang.reflect.Type listOfT = Holder.class.getDeclaredMethod("things").getGenericReturnType();
+
+            assertThat(ResultType.ofType(listOfReceipts)).isEqualTo(new ResultType<List<Receipt>>() { })
+                    .hasSameHashCodeAs(new ResultType<List<Receipt>>() { });
+            assertThat(ResultType.ofType(Receipt.class)).isEqualTo(ResultType.of(Receipt.class));
+            assertThatThrownBy(() -> ResultType.ofType(listOfT)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("type variable T");
+        }
+
+        @Test
         @SuppressWarnings("rawtypes")
         void resultTypeWithoutATypeArgumentOrWithATypeVariableIsRefused() {
             assertThatThrownBy(() -> new ResultType() { }).isInstanceOf(IllegalStateException.class)
@@ -565,5 +577,12 @@ class IdempotentOperationsTest {
         public boolean renew(Duration lease) {
             return claim.renew(lease);
         }
+    }
+
+    /** Methods whose generic return types the reflected result types are read from. */
+    private interface Holder<T> {
+        List<Receipt> receipts();
+
+        List<T> things();
     }
 }

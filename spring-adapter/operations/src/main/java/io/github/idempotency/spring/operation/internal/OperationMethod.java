@@ -193,7 +193,6 @@ public final class OperationMethod {
         return duration;
     }
 
-    @SuppressWarnings("unchecked")
     private ResultType<Object> resultTypeOfMethod() {
         Type declared = method.getGenericReturnType();
         Type type = GenericTypeResolver.resolveType(declared, targetClass);
@@ -210,7 +209,7 @@ public final class OperationMethod {
             throw invalid("returns " + declared.getTypeName() + ", which names a type variable, so the stored result has no"
                     + " type to decode into; declare the concrete return type", null);
         }
-        return type instanceof Class<?> c ? (ResultType<Object>) ResultType.of(c) : new MethodReturnType(type);
+        return ResultType.ofType(type);
     }
 
     private static boolean isAssignableTo(Class<?> type, String superTypeName) {
