@@ -1,11 +1,11 @@
 package io.github.idempotency.spring.operation.testapp;
 
 import io.github.idempotency.spring.testapp.Gate;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Calls with one key on threads of their own: a first call held at its gate, and duplicates that
@@ -43,12 +43,8 @@ public final class InFlight implements AutoCloseable {
     public <T> Future<T> startWaiting(RecordingListener listener, Callable<T> call) throws InterruptedException {
         int claimsBefore = listener.claims();
         Future<T> result = threads.submit(call);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (listener.claims() == claimsBefore) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the duplicate never claimed its key");
-            }
-            Thread.sleep(5);
+        if (!listener.awaitClaimsBeyond(claimsBefore, Duration.ofSeconds(10))) {
+            throw new AssertionError("the duplicate never claimed its key");
         }
         return result;
     }

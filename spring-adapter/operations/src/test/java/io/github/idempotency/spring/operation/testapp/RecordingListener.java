@@ -3,8 +3,10 @@ package io.github.idempotency.spring.operation.testapp;
 import io.github.idempotency.core.IdempotencyListener;
 import io.github.idempotency.core.Outcome;
 import io.github.idempotency.core.RequestView;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** Records the runner's decisions, and whether a transaction was active when it claimed a key. */
@@ -29,7 +31,32 @@ public class RecordingListener implements IdempotencyListener {
     @Override
     public void onStoreCall(StoreOperation operation, long nanos, boolean succeeded) {
         if (operation == StoreOperation.CLAIM) {
-            claimsInTransaction.add(TransactionSynchronizationManager.isActualTransactionActive());
+            synchronized (claimsInTransaction) {
+                claimsInTransaction.add(TransactionSynchronizationManager.isActualTransactionActive());
+                claimsInTransaction.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits until the runner has made more than {@code count} claims.
+     *
+     * @param count the claims made before
+     * @param timeout the longest wait
+     * @return whether it did within the timeout
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitClaimsBeyond(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (claimsInTransaction) {
+            while (claimsInTransaction.size() <= count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(claimsInTransaction, left);
+            }
+            return true;
         }
     }
 
