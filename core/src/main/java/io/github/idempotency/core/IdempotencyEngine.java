@@ -524,6 +524,10 @@ public final class IdempotencyEngine implements AutoCloseable {
             return key;
         }
 
+        EntryKey entryKey() {
+            return claim.key();
+        }
+
         long maxStoredBodyBytes() {
             return policy.maxStoredBodyBytes();
         }

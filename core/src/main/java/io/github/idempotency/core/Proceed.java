@@ -1,6 +1,7 @@
 package io.github.idempotency.core;
 
 import io.github.idempotency.core.key.IdempotencyKey;
+import io.github.idempotency.core.store.EntryKey;
 import io.github.idempotency.core.store.StoredResponse;
 import java.util.concurrent.CompletionStage;
 
@@ -15,6 +16,16 @@ import java.util.concurrent.CompletionStage;
  */
 public final class Proceed implements Decision {
 
+    /**
+     * The name of the request attribute (a servlet request's, a WebFlux exchange's) under which the
+     * HTTP adapters keep {@link #entryKey()} while the handler runs, so that the application's own
+     * code can reach the scope and key of the request it serves: for example to run an
+     * {@link io.github.idempotency.core.operation.IdempotentOperations operation} under
+     * {@link io.github.idempotency.core.operation.OperationKey#forRequest(String, EntryKey) the request's key},
+     * in the same database transaction as its effects. Absent when the request holds no claim.
+     */
+    public static final String ENTRY_KEY_ATTRIBUTE = "io.github.idempotency.core.EntryKey";
+
     private final IdempotencyEngine.Execution execution;
 
     Proceed(IdempotencyEngine.Execution execution) {
@@ -24,6 +35,15 @@ public final class Proceed implements Decision {
     /** @return the key this request claimed */
     public IdempotencyKey key() {
         return execution.key();
+    }
+
+    /**
+     * @return the entry this request claimed: the scope the engine's
+     *     {@link io.github.idempotency.core.scope.ScopeResolver} gave the request (by default its
+     *     principal, method and route) and the key
+     */
+    public EntryKey entryKey() {
+        return execution.entryKey();
     }
 
     /**

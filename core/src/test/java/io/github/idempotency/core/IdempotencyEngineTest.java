@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.idempotency.core.problem.Problem;
 import io.github.idempotency.core.problem.ProblemType;
+import io.github.idempotency.core.store.EntryKey;
 import io.github.idempotency.core.store.ClaimRequest;
 import io.github.idempotency.core.store.ClaimResult;
 import io.github.idempotency.core.store.IdempotencyStore;
@@ -256,6 +257,12 @@ class IdempotencyEngineTest {
             proceed(payment("k1").withPrincipal("alice"), REQUIRED).complete(CREATED);
             proceed(payment("k1").withPrincipal("bob"), REQUIRED);
             proceed(payment("k1"), REQUIRED); // anonymous is a scope of its own
+        }
+
+        @Test
+        void theProceedingRequestKnowsTheEntryItClaimed() throws IOException {
+            assertThat(proceed(payment("k1").withPrincipal("alice"), REQUIRED).entryKey())
+                    .isEqualTo(new EntryKey("p5:alice4:POST/payments", "k1"));
         }
 
         @Test

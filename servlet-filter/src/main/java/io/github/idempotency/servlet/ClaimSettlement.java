@@ -54,7 +54,7 @@ public final class ClaimSettlement implements AsyncListener {
 
     /**
      * Starts capturing the response of a request that holds a claim, keeps the settlement with the
-     * request, and has the response stored as soon as the application ends its body, before the
+     * request (and the claimed entry key, as {@link Proceed#ENTRY_KEY_ATTRIBUTE}), and has the response stored as soon as the application ends its body, before the
      * container can send the end of it (so that a retry sent the moment the client has the
      * response finds it stored).
      *
@@ -66,6 +66,7 @@ public final class ClaimSettlement implements AsyncListener {
     public static ClaimSettlement attach(HttpServletRequest request, Proceed proceed, CapturingResponse capturing) {
         ClaimSettlement settlement = new ClaimSettlement(proceed, capturing, request);
         request.setAttribute(ATTRIBUTE, settlement);
+        request.setAttribute(Proceed.ENTRY_KEY_ATTRIBUTE, proceed.entryKey());
         settlement.capture(capturing);
         return settlement;
     }

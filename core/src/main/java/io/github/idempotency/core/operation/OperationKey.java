@@ -1,5 +1,6 @@
 package io.github.idempotency.core.operation;
 
+import io.github.idempotency.core.store.EntryKey;
 import java.util.Objects;
 
 /**
@@ -56,5 +57,26 @@ public record OperationKey(String scope, String key) {
      */
     public static OperationKey of(String scope, String key) {
         return new OperationKey(scope, key);
+    }
+
+    /**
+     * The key of an operation run for an HTTP request that holds a claim: the request's
+     * {@code Idempotency-Key}, in a scope made of the operation's scope and the request's, so that
+     * two clients (two principals, two routes) sending the same key name two operations. A retry of
+     * the request, even one that runs its handler again after the first attempt's process died
+     * before its response was stored, then finds the operation's stored result; with the JDBC
+     * store's transactional mode, that result committed with the operation's writes.
+     *
+     * <p>The scope is {@code http }, the length of {@code scope}, {@code :}, {@code scope} and the
+     * request's scope ({@code http 15:payments.createp5:alice4:POST/payments}); the adapters keep
+     * the request's entry key under {@link io.github.idempotency.core.Proceed#ENTRY_KEY_ATTRIBUTE}.
+     *
+     * @param scope the operation's scope, any string
+     * @param request the scope and key the request claimed ({@link io.github.idempotency.core.Proceed#entryKey()})
+     * @return the operation key
+     */
+    public static OperationKey forRequest(String scope, EntryKey request) {
+        Objects.requireNonNull(scope, "scope");
+        return new OperationKey("http " + scope.length() + ':' + scope + request.scope(), request.key());
     }
 }

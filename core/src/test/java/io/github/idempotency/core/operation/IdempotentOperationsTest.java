@@ -138,6 +138,25 @@ class IdempotentOperationsTest {
             assertThat(store.claims).extracting(ClaimRequest::key)
                     .containsExactly(new EntryKey("op:payments.charge", "msg-1"));
         }
+
+        @Test
+        void anOperationForARequestTakesItsKeyInAScopeOfTheOperationsAndTheRequests() {
+            EntryKey alice = new EntryKey("p5:alice4:POST/payments", "k-1");
+            EntryKey bob = new EntryKey("p3:bob4:POST/payments", "k-1");
+
+            assertThat(OperationKey.forRequest("payments.create", alice))
+                    .isEqualTo(OperationKey.of("http 15:payments.createp5:alice4:POST/payments", "k-1"));
+            operations.run(OperationKey.forRequest("payments.create", alice), "in", String.class, counted("alice"));
+            operations.run(OperationKey.forRequest("payments.create", bob), "in", String.class, counted("bob"));
+            operations.run(OperationKey.forRequest("payments.refund", alice), "in", String.class, counted("refund"));
+
+            assertThat(operations.run(OperationKey.forRequest("payments.create", alice), "in", String.class,
+                    counted("again"))).isEqualTo("alice");
+            assertThat(runs).hasValue(3);
+            // the operation's scope is length-prefixed: no operation scope can end where the request's begins
+            assertThat(OperationKey.forRequest("a", new EntryKey("bc", "k")))
+                    .isNotEqualTo(OperationKey.forRequest("ab", new EntryKey("c", "k")));
+        }
     }
 
     @Nested

@@ -21,6 +21,18 @@ import java.lang.annotation.Target;
  * }
  * }</pre>
  *
+ * <p>Without a {@link #key()}, the key is the one of the HTTP request the method serves: service code
+ * called from an {@code @Idempotent} handler records its outcome in its own transaction, so that a
+ * retry that runs the handler again after a crash finds it.
+ *
+ * <pre>{@code
+ * @Transactional
+ * @IdempotentOperation(scope = "payments.create")
+ * public Payment create(String user, PaymentRequest request) {
+ *     return ledger.insert(user, request); // the row and the record commit together
+ * }
+ * }</pre>
+ *
  * <p>Each call is an {@link io.github.idempotency.core.operation.IdempotentOperations} run, with
  * its semantics: the inputs are fingerprinted and a call with the key and other inputs throws
  * {@link io.github.idempotency.core.operation.OperationKeyReusedException}; a call while another
@@ -60,8 +72,19 @@ public @interface IdempotentOperation {
      *     255 characters of visible ASCII. A call whose key cannot be evaluated, is {@code null}
      *     or is not valid throws {@link IllegalArgumentException} naming the method and the
      *     expression, and the method does not run.
+     *
+     *     <p>Empty (the default) takes the {@code Idempotency-Key} of the HTTP request the method is
+     *     called for: a method called on the thread of a Spring MVC handler guarded by
+     *     {@code @Idempotent} runs once per key of that request, in a scope that is the annotation's
+     *     scope joined with the request's (its principal, method and route, by default), through
+     *     {@link io.github.idempotency.core.operation.OperationKey#forRequest}. With the JDBC
+     *     store's transactional mode the method's writes and its record then commit together, so a
+     *     retry whose handler runs again (its first attempt's process died after the commit, before
+     *     the response was stored) gets the stored result instead of writing twice. Called on a
+     *     thread that serves no such request, the method does not run and the call throws
+     *     {@link IllegalStateException} saying why.
      */
-    String key();
+    String key() default "";
 
     /**
      * @return the scope of the key, a string that may hold SpEL in {@code #{...}}

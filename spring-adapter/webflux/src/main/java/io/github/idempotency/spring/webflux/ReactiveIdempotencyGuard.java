@@ -123,6 +123,7 @@ public final class ReactiveIdempotencyGuard {
             return decision.flatMap(settled -> {
                 if (settled instanceof Proceed proceed) {
                     capturing.capture(proceed);
+                    exchange.getAttributes().put(Proceed.ENTRY_KEY_ATTRIBUTE, proceed.entryKey());
                     return handler.apply(buffered);
                 }
                 if (settled instanceof Decision.PassThrough) {

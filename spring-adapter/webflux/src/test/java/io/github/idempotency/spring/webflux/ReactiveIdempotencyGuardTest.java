@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.idempotency.core.EndpointPolicy;
 import io.github.idempotency.core.IdempotencyEngine;
+import io.github.idempotency.core.Proceed;
 import io.github.idempotency.core.store.ClaimRequest;
 import io.github.idempotency.core.store.ClaimResult;
+import io.github.idempotency.core.store.EntryKey;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,7 +23,10 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
-/** The guard's own edge: an exchange cancelled while the store has not answered yet. */
+/**
+ * The guard's own edges: an exchange cancelled while the store has not answered yet, and what the
+ * handler of a claimed request finds in the exchange.
+ */
 class ReactiveIdempotencyGuardTest {
 
     private final InMemoryIdempotencyStore memory = InMemoryIdempotencyStore.create();
@@ -65,5 +71,22 @@ class ReactiveIdempotencyGuardTest {
 
         assertThat(handlerRuns).hasValue(0);
         assertThat(memory.claim(claimed.get())).as("the key is free again").isInstanceOf(ClaimResult.Acquired.class);
+    }
+
+    @Test
+    void theHandlerOfAClaimedRequestFindsTheEntryKeyInTheExchangesAttributes() {
+        AtomicReference<Object> seen = new AtomicReference<>();
+        MockServerWebExchange mock = MockServerWebExchange.from(MockServerHttpRequest.post("/payments")
+                .header("Idempotency-Key", "k-2").header("Content-Type", "application/json").body("{\"amount\":1}"));
+        ServerWebExchange exchange = mock.mutate().response(new CapturingServerHttpResponse(mock.getResponse())).build();
+
+        try (IdempotencyEngine inMemory = IdempotencyEngine.builder(memory).build()) {
+            new ReactiveIdempotencyGuard(inMemory, EndpointPolicy.defaults()).guard(exchange, EndpointPolicy.defaults(),
+                    "/payments", buffered -> Mono.fromRunnable(
+                            () -> seen.set(exchange.getAttribute(Proceed.ENTRY_KEY_ATTRIBUTE))),
+                    decision -> Mono.empty()).block(Duration.ofSeconds(10));
+        }
+
+        assertThat(seen.get()).isEqualTo(new EntryKey("a0:4:POST/payments", "k-2"));
     }
 }

@@ -5,6 +5,7 @@ import io.github.idempotency.core.operation.FailurePolicy;
 import io.github.idempotency.core.operation.OperationKey;
 import io.github.idempotency.core.operation.OperationRequest;
 import io.github.idempotency.core.operation.ResultType;
+import io.github.idempotency.core.store.EntryKey;
 import io.github.idempotency.spring.internal.AnnotationDurations;
 import io.github.idempotency.spring.operation.IdempotentOperation;
 import java.lang.reflect.GenericArrayType;
@@ -75,10 +76,11 @@ public final class OperationMethod {
         this.annotation = annotation;
         this.parameterNames = parameterNames;
         this.beans = beans;
-        if (annotation.key().isBlank()) {
-            throw invalid("key is empty; name the id of the operation, for example key = \"#event.id\"", null);
+        if (!annotation.key().isEmpty() && annotation.key().isBlank()) {
+            throw invalid("key is blank; name the id of the operation, for example key = \"#event.id\", or leave the"
+                    + " key out to take the HTTP request's", null);
         }
-        this.key = parse(parser, "key", annotation.key(), null);
+        this.key = annotation.key().isEmpty() ? null : parse(parser, "key", annotation.key(), null);
         this.scope = annotation.scope().isEmpty()
                 ? new LiteralExpression(ClassUtils.getUserClass(targetClass).getSimpleName() + "." + method.getName())
                 : parse(parser, "scope", annotation.scope(), ParserContext.TEMPLATE_EXPRESSION);
@@ -101,6 +103,8 @@ public final class OperationMethod {
      * @throws IllegalArgumentException if an expression cannot be evaluated for these arguments,
      *     or gives {@code null}, or the key is not a valid key; the message names the method and
      *     the expression
+     * @throws IllegalStateException if the annotation names no key and the thread serves no HTTP
+     *     request that holds a claim
      */
     public OperationRequest request(Object target, Object[] args) {
         MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(
@@ -108,15 +112,11 @@ public final class OperationMethod {
         if (beans != null) {
             context.setBeanResolver(beans);
         }
-        Object keyValue = evaluate(key, "key", annotation.key(), context);
         String scopeValue = evaluate(scope, "scope", annotation.scope(), context).toString();
+        OperationKey operationKey = key == null
+                ? OperationKey.forRequest(scopeValue, requestEntryKey())
+                : keyOf(scopeValue, evaluate(key, "key", annotation.key(), context));
         Object inputsValue = inputs == null ? Arrays.asList(args) : evaluate(inputs, "inputs", annotation.inputs(), context);
-        OperationKey operationKey;
-        try {
-            operationKey = OperationKey.of(scopeValue, keyText(keyValue));
-        } catch (IllegalArgumentException e) {
-            throw unusable("key", annotation.key(), "gave a key that is not valid: " + e.getMessage(), e);
-        }
         OperationRequest request = OperationRequest.of(operationKey, inputsValue);
         if (lease != null) {
             request = request.withLease(lease);
@@ -141,6 +141,25 @@ public final class OperationMethod {
     /** @return the type the stored result decodes into: the method's generic return type */
     public ResultType<Object> resultType() {
         return resultType;
+    }
+
+    private OperationKey keyOf(String scopeValue, Object keyValue) {
+        try {
+            return OperationKey.of(scopeValue, keyText(keyValue));
+        } catch (IllegalArgumentException e) {
+            throw unusable("key", annotation.key(), "gave a key that is not valid: " + e.getMessage(), e);
+        }
+    }
+
+    private EntryKey requestEntryKey() {
+        return HttpRequests.claimedEntryKey().orElseThrow(() -> new IllegalStateException("@IdempotentOperation on "
+                + name + " names no key, so it takes the Idempotency-Key of the HTTP request it is called for, and "
+                + (HttpRequests.inRequest()
+                        ? "this request holds none (its handler is not @Idempotent, it was sent without a key, or the"
+                                + " method runs on a thread of the handler's asynchronous processing)"
+                        : "it is called outside a Spring MVC request")
+                + ", so the method did not run; guard the handler with @Idempotent(keyRequired = true) and call the method"
+                + " on its thread, or name the key, for example key = \"#event.id\""));
     }
 
     private String keyText(Object value) {
