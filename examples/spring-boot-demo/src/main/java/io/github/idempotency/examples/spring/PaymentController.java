@@ -1,18 +1,13 @@
 package io.github.idempotency.examples.spring;
 
+import io.github.idempotency.examples.spring.Payments.Payment;
+import io.github.idempotency.examples.spring.Payments.PaymentRequest;
 import io.github.idempotency.spring.Idempotent;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Positive;
 import java.net.URI;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -26,17 +21,15 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/payments")
 class PaymentController {
 
-    private final ConcurrentMap<String, List<Payment>> paymentsByUser = new ConcurrentHashMap<>();
+    private final Payments payments;
+    private final PaymentLedger ledger;
     private final Duration processingDelay;
 
-    PaymentController(@Value("${payments.processing-delay}") Duration processingDelay) {
+    PaymentController(Payments payments, PaymentLedger ledger,
+            @Value("${payments.processing-delay}") Duration processingDelay) {
+        this.payments = payments;
+        this.ledger = ledger;
         this.processingDelay = processingDelay;
-    }
-
-    record PaymentRequest(@NotNull @Positive Long amount, @NotNull @Pattern(regexp = "[A-Z]{3}") String currency) {
-    }
-
-    record Payment(String id, long amount, String currency) {
     }
 
     @PostMapping
@@ -46,13 +39,12 @@ class PaymentController {
         if (processingDelay.toMillis() > 0) {
             Thread.sleep(processingDelay.toMillis()); // the simulated payment processor
         }
-        Payment payment = new Payment(UUID.randomUUID().toString(), request.amount(), request.currency());
-        paymentsByUser.computeIfAbsent(principal.getName(), user -> new CopyOnWriteArrayList<>()).add(payment);
+        Payment payment = payments.create(principal.getName(), request);
         return ResponseEntity.created(URI.create("/payments/" + payment.id())).body(payment);
     }
 
     @GetMapping
     List<Payment> list(Principal principal) {
-        return paymentsByUser.getOrDefault(principal.getName(), List.of());
+        return ledger.of(principal.getName());
     }
 }

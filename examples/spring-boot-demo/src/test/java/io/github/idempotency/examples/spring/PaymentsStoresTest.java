@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.github.idempotency.core.EndpointPolicy;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
+import io.github.idempotency.core.store.EntryKey;
+import io.github.idempotency.spring.operation.jdbc.TransactionalOperations;
 import io.github.idempotency.store.jdbc.JdbcDialect;
 import io.github.idempotency.store.jdbc.JdbcIdempotencyStore;
 import io.github.idempotency.store.redis.RedisIdempotencyStore;
@@ -22,12 +24,15 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.context.support.StandardServletEnvironment;
 
 /**
@@ -66,6 +71,38 @@ class PaymentsStoresTest {
         }
     }
 
+    /**
+     * The crash window between the commit of a handler's writes and the storage of its response:
+     * the payment row and its operation record commit in one transaction, so when the HTTP record
+     * is lost (deleted here, as after a process that died before storing it and whose lease ran
+     * out) the retry runs the handler again and gets the committed payment, not a second one.
+     */
+    @Test
+    void onPostgresqlARetryThatLostItsResponseGetsTheCommittedPaymentNotASecondOne() throws Exception {
+        requireServer("PostgreSQL", 5432);
+        try (ConfigurableApplicationContext instance = start(Map.of("IDEMPOTENCY_STORE", "postgresql"))) {
+            assertThat(instance.getBeanNamesForType(TransactionalOperations.class))
+                    .as("operations in a transaction join it").hasSize(1);
+            JdbcTemplate jdbc = instance.getBean(JdbcTemplate.class);
+            String key = UUID.randomUUID().toString();
+            HttpResponse<String> created = send(instance, key);
+            String paymentId = paymentId(created);
+            int httpRecords = jdbc.update("DELETE FROM idempotency_entries WHERE id = ?",
+                    new EntryKey("p5:alice4:POST/payments", key).digest());
+
+            HttpResponse<String> retry = send(instance, key);
+
+            assertThat(created.statusCode()).isEqualTo(201);
+            assertThat(httpRecords).as("the HTTP record was there to lose").isEqualTo(1);
+            assertThat(retry.statusCode()).isEqualTo(201);
+            assertThat(retry.headers().firstValue("Idempotent-Replayed")).as("the handler ran again").isEmpty();
+            assertThat(paymentId(retry)).isEqualTo(paymentId);
+            assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM demo_payments WHERE id = ?", Integer.class, paymentId))
+                    .isEqualTo(1);
+            assertThat(retry.headers().firstValue("Location")).isEqualTo(created.headers().firstValue("Location"));
+        }
+    }
+
     @Test
     void inMemoryByDefaultWithoutAnyDatabase() throws Exception {
         try (ConfigurableApplicationContext first = start(Map.of());
@@ -101,6 +138,12 @@ class PaymentsStoresTest {
         assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
         assertThat(retry.headers().firstValue("Location")).isEqualTo(created.headers().firstValue("Location"));
         assertThat(retry.body()).isEqualTo(created.body());
+    }
+
+    private static String paymentId(HttpResponse<String> response) {
+        Matcher id = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(response.body());
+        assertThat(id.find()).as("a payment id in %s", response.body()).isTrue();
+        return id.group(1);
     }
 
     /** Starts the demo on a free port with {@code variables} (and {@code PORT=0}) as its whole environment. */
