@@ -187,14 +187,50 @@ class StoreTypeAutoConfigurationTest {
     }
 
     @Test
-    void jdbcTypeLeavesTheSchemaAloneByDefault() {
+    void jdbcTypeCreatesTheTableByDefaultOnAnInMemoryH2() {
         DataSource h2 = h2();
 
         runner.withBean(DataSource.class, () -> h2)
                 .withPropertyValues("idempotency.store.type=jdbc")
                 .run(context -> {
                     assertThat(context.getBean(JdbcIdempotencyStore.class).dialect()).isEqualTo(JdbcDialect.H2);
+                    assertThat(tableExists(h2, "idempotency_entries")).isTrue();
+                });
+    }
+
+    @Test
+    void aMissingTableFailsTheStartupNamingThePropertyAndTheSchemaFile() {
+        DataSource h2 = h2();
+
+        runner.withBean(DataSource.class, () -> h2)
+                .withPropertyValues("idempotency.store.type=jdbc", "idempotency.store.jdbc.initialize-schema=never")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause().isInstanceOf(SQLException.class);
+                    assertThat(context.getStartupFailure()).hasStackTraceContaining(
+                            "The idempotency entries table idempotency_entries is missing or lacks columns");
+                    assertThat(context.getStartupFailure()).hasStackTraceContaining(
+                            "create it with io/github/idempotency/store/jdbc/schema-h2.sql");
+                    assertThat(context.getStartupFailure()).hasStackTraceContaining(
+                            "or set idempotency.store.jdbc.initialize-schema=always (it is never)");
                     assertThat(tableExists(h2, "idempotency_entries")).isFalse();
+                });
+    }
+
+    @Test
+    void onPostgresqlTheDefaultCreatesNothingAndAMissingTableFailsTheStartup() {
+        String url = LocalServer.POSTGRESQL.requireRunning();
+        String table = "idempotency_absent_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+
+        new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, IdempotencyAutoConfiguration.class))
+                .withPropertyValues("spring.datasource.url=" + url, "idempotency.store.type=jdbc",
+                        "idempotency.store.jdbc.table-name=" + table)
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).hasStackTraceContaining(
+                            "create it with io/github/idempotency/store/jdbc/schema-postgresql.sql");
+                    assertThat(context.getStartupFailure()).hasStackTraceContaining("(it is embedded)");
                 });
     }
 

@@ -264,6 +264,12 @@ public class IdempotencyProperties {
     public enum SchemaInitialization {
         /** Never create anything: the table comes from the application's migrations. */
         NEVER,
+        /**
+         * Create the table and its index at startup when they do not exist, on an embedded, in-memory
+         * database only (H2 at a {@code jdbc:h2:mem:} URL): tests and demos work without
+         * migrations, and no production database is changed unasked.
+         */
+        EMBEDDED,
         /** Create the table and its index at startup when they do not exist. */
         ALWAYS
     }
@@ -418,10 +424,11 @@ public class IdempotencyProperties {
         private JdbcTimeSource timeSource = JdbcTimeSource.CLOCK;
 
         /**
-         * Whether the table and its index are created at startup when missing (always), or left to
-         * the application's migrations (never).
+         * Whether the table and its index are created at startup when missing: always, only on an
+         * embedded in-memory database (embedded), or never, when the application's migrations
+         * create it. Either way the startup fails when the table is then missing.
          */
-        private SchemaInitialization initializeSchema = SchemaInitialization.NEVER;
+        private SchemaInitialization initializeSchema = SchemaInitialization.EMBEDDED;
 
         /**
          * Threads of the store's own executor that runs its calls for non-blocking callers (the

@@ -11,10 +11,14 @@ import io.github.idempotency.store.jdbc.TimeSource;
 import io.github.idempotency.store.redis.RedisIdempotencyStore;
 import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -124,13 +128,19 @@ public class IdempotencyStoreConfiguration {
     @ConditionalOnSingleCandidate(DataSource.class)
     static class JdbcStoreConfiguration {
 
+        private static final Logger log = LoggerFactory.getLogger(JdbcStoreConfiguration.class);
+
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean(IdempotencyStore.class)
         JdbcIdempotencyStore idempotencyStore(DataSource dataSource, IdempotencyProperties properties) {
             IdempotencyProperties.Jdbc jdbc = properties.getStore().getJdbc();
             JdbcIdempotencyStore.Builder builder = JdbcIdempotencyStore.builder(dataSource)
                     .timeSource(TimeSource.valueOf(jdbc.getTimeSource().name()))
-                    .createTableIfMissing(jdbc.getInitializeSchema() == IdempotencyProperties.SchemaInitialization.ALWAYS);
+                    .createTableIfMissing(switch (jdbc.getInitializeSchema()) {
+                        case ALWAYS -> true;
+                        case EMBEDDED -> isInMemoryH2(dataSource);
+                        case NEVER -> false;
+                    });
             try {
                 builder.tableName(jdbc.getTableName());
             } catch (IllegalArgumentException e) {
@@ -144,7 +154,29 @@ public class IdempotencyStoreConfiguration {
             if (jdbc.getDialect() != IdempotencyProperties.JdbcDialectName.AUTO) {
                 builder.dialect(JdbcDialect.valueOf(jdbc.getDialect().name()));
             }
-            return builder.build();
+            JdbcIdempotencyStore store = builder.build();
+            try {
+                store.checkTable();
+            } catch (IllegalStateException e) {
+                store.close();
+                throw new IllegalStateException(e.getMessage().replace("or let the store create it with JdbcIdempotencyStore.Builder.createTableIfMissing(true)",
+                        "or set idempotency.store.jdbc.initialize-schema=always (it is " + jdbc.getInitializeSchema().name()
+                                .toLowerCase(Locale.ROOT) + ")"), e);
+            } catch (IdempotencyStoreException e) {
+                // The database cannot be asked now: the store answers as configured when it fails.
+                log.warn("Could not check the idempotency entries table {} at startup: {}", store.tableName(), e.getMessage());
+            }
+            return store;
+        }
+
+        /** @return whether {@code dataSource} is an in-memory H2 database, which {@code embedded} initialises */
+        private static boolean isInMemoryH2(DataSource dataSource) {
+            try (Connection connection = dataSource.getConnection()) {
+                String url = connection.getMetaData().getURL();
+                return url != null && url.startsWith("jdbc:h2:mem:");
+            } catch (SQLException e) {
+                return false;
+            }
         }
 
         @Bean(initMethod = "start", destroyMethod = "close")

@@ -147,6 +147,32 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
     }
 
     /**
+     * Checks that the entries table exists with the columns this store reads and writes, with one
+     * query that reads no row: at startup, so that a missing table is found before the first
+     * request needs it, instead of every keyed request failing as a store that cannot be reached.
+     *
+     * @throws IllegalStateException if the database answers that the table or one of its columns
+     *     does not exist or cannot be read (SQL state class {@code 42}); the message names the
+     *     table and the dialect's schema file
+     * @throws IdempotencyStoreException if the database cannot be asked (it cannot be reached, say)
+     */
+    public void checkTable() {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.executeQuery("SELECT id, state, fingerprint, fencing_token, expires_at, response, created_at FROM "
+                    + tableName + " WHERE 1 = 0").close();
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("42")) {
+                throw new IllegalStateException("The idempotency entries table " + tableName + " is missing or lacks"
+                        + " columns (" + e.getMessage() + "): create it with " + dialect.schemaResource()
+                        + " (in idempotency-store-jdbc's jar), or let the store create it with"
+                        + " JdbcIdempotencyStore.Builder.createTableIfMissing(true)", e);
+            }
+            throw SqlFailure.of("check the table", tableName, e);
+        }
+    }
+
+    /**
      * This store's transactional mode, waiting at most
      * {@link TransactionalJdbcIdempotencyStore#DEFAULT_LOCK_TIMEOUT} for a row another transaction
      * holds: see {@link #transactional(ConnectionSource, Duration)}.

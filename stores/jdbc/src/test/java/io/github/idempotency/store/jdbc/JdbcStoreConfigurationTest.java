@@ -51,6 +51,24 @@ class JdbcStoreConfigurationTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
+    void checkTableNamesTheMissingTableAndTheSchemaFileAndPassesOnceItExists(TestDatabase database) {
+        String table = database.newTableName();
+        try {
+            JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(database.dataSource()).tableName(table).build();
+
+            assertThatThrownBy(store::checkTable)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("The idempotency entries table " + table + " is missing")
+                    .hasMessageContaining(store.dialect().schemaResource());
+            JdbcIdempotencyStore.builder(database.dataSource()).tableName(table).createTableIfMissing(true).build()
+                    .checkTable();
+        } finally {
+            database.dropTable(table);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
     void dialectIsDetectedFromTheDatabase(TestDatabase database) {
         JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(database.dataSource()).build();
 
