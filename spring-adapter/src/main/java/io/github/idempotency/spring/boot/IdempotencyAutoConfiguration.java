@@ -2,9 +2,11 @@ package io.github.idempotency.spring.boot;
 
 import io.github.idempotency.core.EndpointPolicy;
 import io.github.idempotency.core.IdempotencyEngine;
+import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.servlet.CapturingResponse;
 import io.github.idempotency.spring.IdempotencyFilter;
 import io.github.idempotency.spring.IdempotencyHandlerInterceptor;
+import io.github.idempotency.spring.internal.StartupReport;
 import jakarta.servlet.DispatcherType;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -13,11 +15,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletListenerRegistrationBean;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
  * Guards {@code @Idempotent} handlers of a Spring MVC application: the interceptor and the filter,
@@ -101,5 +106,18 @@ public class IdempotencyAutoConfiguration {
     public ServletListenerRegistrationBean<IdempotencyFilter> idempotencyRequestListenerRegistration(
             IdempotencyFilter filter) {
         return new ServletListenerRegistrationBean<>(filter);
+    }
+
+    /**
+     * @param store the store, named in the line
+     * @param defaults the policy of an annotation that sets no attribute
+     * @return logs the store and the guarded handlers once the context is refreshed
+     */
+    @Bean
+    public ApplicationListener<ContextRefreshedEvent> idempotencyStartupReport(IdempotencyStore store,
+            EndpointPolicy defaults) {
+        return event -> StartupReport.log(store, defaults, event.getApplicationContext()
+                .getBeansOfType(RequestMappingHandlerMapping.class).values().stream()
+                .map(RequestMappingHandlerMapping::getHandlerMethods).toList());
     }
 }

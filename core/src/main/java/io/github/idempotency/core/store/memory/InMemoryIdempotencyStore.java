@@ -82,10 +82,12 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     private final Cache<EntryKey, Completed> records;
     private final ConcurrentMap<EntryKey, Completed> recordMap;
     private final Clock clock;
+    private final long maximumWeightBytes;
     private final AtomicLong lastFencingToken = new AtomicLong();
 
     private InMemoryIdempotencyStore(Builder builder) {
         this.clock = builder.clock;
+        this.maximumWeightBytes = builder.maximumWeightBytes;
         this.records = Caffeine.newBuilder()
                 .maximumWeight(builder.maximumWeightBytes)
                 .weigher((EntryKey key, Completed record) -> record.weightBytes())
@@ -256,6 +258,12 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         public long expireAfterRead(EntryKey key, Completed record, long currentTime, long currentDuration) {
             return currentDuration;
         }
+    }
+
+    /** @return the store's class and the bound on its records' weight */
+    @Override
+    public String toString() {
+        return "InMemoryIdempotencyStore[maximumWeightBytes=" + maximumWeightBytes + "]";
     }
 
     /** The handle of one claim; every call checks and updates the claim in one per-key update. */

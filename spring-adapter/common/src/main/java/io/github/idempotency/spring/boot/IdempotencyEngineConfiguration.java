@@ -46,7 +46,7 @@ public class IdempotencyEngineConfiguration implements BeanClassLoaderAware {
         IdempotencyProperties.Concurrency concurrency = properties.getConcurrency();
         if (concurrency.getMode() == IdempotencyProperties.ConcurrencyMode.WAIT
                 && (concurrency.getMaxWait().isNegative() || concurrency.getMaxWait().isZero())) {
-            throw new IllegalStateException("idempotency.concurrency.max-wait must be positive when"
+            throw new IdempotencyConfigurationException("idempotency.concurrency.max-wait must be positive when"
                     + " idempotency.concurrency.mode is wait, was " + concurrency.getMaxWait());
         }
         try {
@@ -67,7 +67,7 @@ public class IdempotencyEngineConfiguration implements BeanClassLoaderAware {
                     .storedResponseHeaders(properties.getStoredResponseHeaders().toArray(String[]::new))
                     .build();
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("Invalid idempotency.* properties: " + e.getMessage(), e);
+            throw new IdempotencyConfigurationException("Invalid idempotency.* properties: " + e.getMessage(), e);
         }
     }
 
@@ -87,7 +87,7 @@ public class IdempotencyEngineConfiguration implements BeanClassLoaderAware {
      * @param scopeResolver the scope of keys
      * @param listeners every {@link IdempotencyListener} bean, called in order
      * @return the engine; closed with the context
-     * @throws IllegalStateException if there is no store, saying what the configured store type misses
+     * @throws IdempotencyConfigurationException if there is no store, saying what the configured store type misses
      */
     @Bean
     @ConditionalOnMissingBean

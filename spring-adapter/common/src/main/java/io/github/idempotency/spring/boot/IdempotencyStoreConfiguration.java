@@ -42,7 +42,7 @@ import org.springframework.util.ClassUtils;
  * active for that value and only when no {@link IdempotencyStore} bean exists; a new store type
  * adds a value to {@link IdempotencyProperties.StoreType} and a configuration here. The store modules
  * are optional dependencies: a store type whose module (or, for {@code jdbc}, whose
- * {@link DataSource}) is missing fails startup with an {@link IllegalStateException} naming what to
+ * {@link DataSource}) is missing fails startup with an {@link IdempotencyConfigurationException} naming what to
  * add (see {@link #requiredStore}). Stores that open connections or threads of their own are closed
  * with the context.
  *
@@ -65,7 +65,7 @@ public class IdempotencyStoreConfiguration {
      * @param properties the bound properties
      * @param classLoader the application's class loader, to name the store module that is missing
      * @return the store
-     * @throws IllegalStateException if there is no store, saying what the configured store type misses
+     * @throws IdempotencyConfigurationException if there is no store, saying what the configured store type misses
      */
     public static IdempotencyStore requiredStore(ObjectProvider<IdempotencyStore> stores,
             IdempotencyProperties properties, ClassLoader classLoader) {
@@ -107,12 +107,12 @@ public class IdempotencyStoreConfiguration {
                         .keyPrefix(redis.getKeyPrefix())
                         .commandTimeout(redis.getCommandTimeout());
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("Invalid idempotency.store.redis.* properties: " + e.getMessage(), e);
+                throw new IdempotencyConfigurationException("Invalid idempotency.store.redis.* properties: " + e.getMessage(), e);
             }
             try {
                 return builder.build();
             } catch (IdempotencyStoreException e) {
-                throw new IllegalStateException("idempotency.store.type is redis, but the server at"
+                throw new IdempotencyConfigurationException("idempotency.store.type is redis, but the server at"
                         + " idempotency.store.redis.url cannot be reached: " + e.getMessage(), e);
             }
         }
@@ -144,22 +144,31 @@ public class IdempotencyStoreConfiguration {
             try {
                 builder.tableName(jdbc.getTableName());
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("Invalid idempotency.store.jdbc.table-name: " + e.getMessage(), e);
+                throw new IdempotencyConfigurationException("Invalid idempotency.store.jdbc.table-name: " + e.getMessage(), e);
             }
             try {
                 builder.asyncThreads(jdbc.getAsyncThreads());
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("Invalid idempotency.store.jdbc.async-threads: " + e.getMessage(), e);
+                throw new IdempotencyConfigurationException("Invalid idempotency.store.jdbc.async-threads: " + e.getMessage(), e);
             }
             if (jdbc.getDialect() != IdempotencyProperties.JdbcDialectName.AUTO) {
                 builder.dialect(JdbcDialect.valueOf(jdbc.getDialect().name()));
             }
-            JdbcIdempotencyStore store = builder.build();
+            JdbcIdempotencyStore store;
+            try {
+                store = builder.build();
+            } catch (IdempotencyStoreException e) {
+                throw new IdempotencyConfigurationException("idempotency.store.type is jdbc, but the database could not"
+                        + " be asked at startup " + (jdbc.getDialect() == IdempotencyProperties.JdbcDialectName.AUTO
+                                ? "for its dialect (idempotency.store.jdbc.dialect=auto)" : "to create the table")
+                        + ": " + e.getMessage() + "; check spring.datasource.*, or name the dialect and create the table"
+                        + " with your migrations, so that the application starts while the database is down", e);
+            }
             try {
                 store.checkTable();
             } catch (IllegalStateException e) {
                 store.close();
-                throw new IllegalStateException(e.getMessage().replace("or let the store create it with JdbcIdempotencyStore.Builder.createTableIfMissing(true)",
+                throw new IdempotencyConfigurationException(e.getMessage().replace("or let the store create it with JdbcIdempotencyStore.Builder.createTableIfMissing(true)",
                         "or set idempotency.store.jdbc.initialize-schema=always (it is " + jdbc.getInitializeSchema().name()
                                 .toLowerCase(Locale.ROOT) + ")"), e);
             } catch (IdempotencyStoreException e) {
@@ -187,7 +196,7 @@ public class IdempotencyStoreConfiguration {
             try {
                 return new ScheduledPurge(store::purgeExpired, purge.getBatchSize(), purge.getInterval());
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("Invalid idempotency.store.jdbc.purge.* properties: " + e.getMessage(), e);
+                throw new IdempotencyConfigurationException("Invalid idempotency.store.jdbc.purge.* properties: " + e.getMessage(), e);
             }
         }
     }
@@ -206,7 +215,7 @@ public class IdempotencyStoreConfiguration {
     }
 
     /** Why the configured store type has no store: the dependency or bean the application must add. */
-    private static IllegalStateException noStore(IdempotencyProperties.StoreType type, ClassLoader classLoader) {
+    private static IdempotencyConfigurationException noStore(IdempotencyProperties.StoreType type, ClassLoader classLoader) {
         String prefix = "idempotency.store.type is " + type.name().toLowerCase(Locale.ROOT) + ", but ";
         String orOwnStore = "; or define an IdempotencyStore bean";
         return switch (type) {
@@ -218,18 +227,18 @@ public class IdempotencyStoreConfiguration {
                 if (!ClassUtils.isPresent(LETTUCE, classLoader)) {
                     missing.add("io.lettuce:lettuce-core");
                 }
-                yield new IllegalStateException(prefix + "the Redis store is not on the class path: add the "
+                yield new IdempotencyConfigurationException(prefix + "the Redis store is not on the class path: add the "
                         + (missing.size() == 1 ? "dependency " : "dependencies ") + String.join(" and ", missing)
                         + orOwnStore);
             }
             case JDBC -> ClassUtils.isPresent(JDBC_STORE, classLoader)
-                    ? new IllegalStateException(prefix + "the application has no DataSource bean (or several, none of"
+                    ? new IdempotencyConfigurationException(prefix + "the application has no DataSource bean (or several, none of"
                             + " them @Primary): add spring-boot-starter-jdbc and set spring.datasource.url, or define a"
                             + " DataSource bean" + orOwnStore)
-                    : new IllegalStateException(prefix + "the JDBC store is not on the class path: add the dependency"
+                    : new IdempotencyConfigurationException(prefix + "the JDBC store is not on the class path: add the dependency"
                             + " io.github.idempotency:idempotency-store-jdbc" + orOwnStore);
             // Bound as the default, memory, yet not matched by the in-memory configuration: an empty value.
-            case MEMORY -> new IllegalStateException("idempotency.store.type is empty: set it to memory, redis or jdbc"
+            case MEMORY -> new IdempotencyConfigurationException("idempotency.store.type is empty: set it to memory, redis or jdbc"
                     + orOwnStore);
         };
     }

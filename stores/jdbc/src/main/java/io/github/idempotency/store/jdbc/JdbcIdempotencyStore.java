@@ -365,6 +365,12 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
         }
     }
 
+    /** @return the store's class, dialect and table */
+    @Override
+    public String toString() {
+        return "JdbcIdempotencyStore[" + dialect + ", table=" + tableName + "]";
+    }
+
     /** The handle of an acquired claim: its row id and fencing token. */
     private final class HeldClaim implements Claim {
 

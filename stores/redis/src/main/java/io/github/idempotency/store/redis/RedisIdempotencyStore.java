@@ -388,6 +388,12 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
      * A held claim: an entry key and the fencing token its follow-up scripts check. Each blocking
      * method waits for the reply of the command its asynchronous form sends.
      */
+    /** @return the store's class, server address (when known, never credentials) and key prefix */
+    @Override
+    public String toString() {
+        return "RedisIdempotencyStore[" + (address == null ? "" : address + ", ") + "keyPrefix=" + keyPrefix + "]";
+    }
+
     private final class RedisClaim implements Claim {
 
         private final EntryKey key;

@@ -8,6 +8,7 @@ import io.github.idempotency.core.operation.IdempotentOperations;
 import io.github.idempotency.core.operation.JacksonResultCodec;
 import io.github.idempotency.core.operation.ResultCodec;
 import io.github.idempotency.core.store.IdempotencyStore;
+import io.github.idempotency.spring.boot.IdempotencyConfigurationException;
 import io.github.idempotency.spring.boot.IdempotencyProperties;
 import io.github.idempotency.spring.boot.IdempotencyStoreConfiguration;
 import io.github.idempotency.spring.internal.CompositeIdempotencyListener;
@@ -28,8 +29,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
@@ -90,7 +91,7 @@ public class IdempotentOperationsAutoConfiguration implements BeanClassLoaderAwa
      * @param mappers the application's {@link ObjectMapper}, if it has one
      * @param listeners every {@link IdempotencyListener} bean, called in order
      * @return the runner; closed with the context
-     * @throws IllegalStateException if there is no store, or a property is not valid
+     * @throws IdempotencyConfigurationException if there is no store, or a property is not valid
      */
     @Bean
     @ConditionalOnMissingBean
@@ -130,7 +131,7 @@ public class IdempotentOperationsAutoConfiguration implements BeanClassLoaderAwa
 
     /**
      * @return a runner on {@code store} configured by the properties, the codec and the listeners
-     * @throws IllegalStateException if a property is not valid
+     * @throws IdempotencyConfigurationException if a property is not valid
      */
     static IdempotentOperations runner(IdempotencyStore store, StoreFailureMode storeFailureMode,
             IdempotentOperationsProperties operations, ObjectProvider<ResultCodec> codecs,
@@ -146,7 +147,7 @@ public class IdempotentOperationsAutoConfiguration implements BeanClassLoaderAwa
                     .listener(CompositeIdempotencyListener.of(listeners.orderedStream().toList()))
                     .build();
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("Invalid idempotency.operations.* properties: " + e.getMessage(), e);
+            throw new IdempotencyConfigurationException("Invalid idempotency.operations.* properties: " + e.getMessage(), e);
         }
     }
 
@@ -162,7 +163,7 @@ public class IdempotentOperationsAutoConfiguration implements BeanClassLoaderAwa
         try {
             return new JacksonResultCodec(mapper);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("The application's ObjectMapper cannot encode @IdempotentOperation results: "
+            throw new IdempotencyConfigurationException("The application's ObjectMapper cannot encode @IdempotentOperation results: "
                     + e.getMessage() + ". Define a ResultCodec bean for them, for example new JacksonResultCodec(mapper)"
                     + " on a mapper without default typing.", e);
         }

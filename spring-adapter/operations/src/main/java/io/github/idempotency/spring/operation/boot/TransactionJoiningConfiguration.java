@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.idempotency.core.IdempotencyListener;
 import io.github.idempotency.core.StoreFailureMode;
 import io.github.idempotency.core.operation.ResultCodec;
+import io.github.idempotency.spring.boot.IdempotencyConfigurationException;
 import io.github.idempotency.spring.operation.jdbc.TransactionalOperations;
 import io.github.idempotency.store.jdbc.JdbcIdempotencyStore;
 import io.github.idempotency.store.jdbc.TransactionalJdbcIdempotencyStore;
@@ -47,7 +48,7 @@ class TransactionJoiningConfiguration {
             transactional = store.transactional(TransactionalOperations.connectionSource(dataSource),
                     operations.getTransactionLockTimeout());
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("Invalid idempotency.operations.transaction-lock-timeout: "
+            throw new IdempotencyConfigurationException("Invalid idempotency.operations.transaction-lock-timeout: "
                     + e.getMessage(), e);
         }
         return new TransactionalOperations(dataSource, IdempotentOperationsAutoConfiguration.runner(transactional,

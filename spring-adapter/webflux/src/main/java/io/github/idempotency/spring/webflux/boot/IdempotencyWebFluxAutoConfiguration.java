@@ -2,7 +2,9 @@ package io.github.idempotency.spring.webflux.boot;
 
 import io.github.idempotency.core.EndpointPolicy;
 import io.github.idempotency.core.IdempotencyEngine;
+import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.spring.boot.IdempotencyEngineConfiguration;
+import io.github.idempotency.spring.internal.StartupReport;
 import io.github.idempotency.spring.webflux.IdempotencyHttpHandlerDecorator;
 import io.github.idempotency.spring.webflux.IdempotencyWebFilter;
 import io.github.idempotency.spring.webflux.ReactiveIdempotencyGuard;
@@ -12,8 +14,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.web.reactive.DispatcherHandler;
 import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
@@ -70,5 +74,18 @@ public class IdempotencyWebFluxAutoConfiguration {
     public IdempotencyWebFilter idempotencyWebFilter(ReactiveIdempotencyGuard guard,
             @Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping handlers, ServerCodecConfigurer codecs) {
         return new IdempotencyWebFilter(guard, handlers, codecs);
+    }
+
+    /**
+     * @param store the store, named in the line
+     * @param defaults the policy of an annotation that sets no attribute
+     * @return logs the store and the guarded handlers once the context is refreshed
+     */
+    @Bean
+    public ApplicationListener<ContextRefreshedEvent> idempotencyStartupReport(IdempotencyStore store,
+            EndpointPolicy defaults) {
+        return event -> StartupReport.log(store, defaults, event.getApplicationContext()
+                .getBeansOfType(RequestMappingHandlerMapping.class).values().stream()
+                .map(RequestMappingHandlerMapping::getHandlerMethods).toList());
     }
 }

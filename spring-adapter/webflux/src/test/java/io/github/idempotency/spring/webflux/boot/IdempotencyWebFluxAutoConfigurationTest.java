@@ -65,7 +65,11 @@ class IdempotencyWebFluxAutoConfigurationTest {
                         "idempotency.store.jdbc.async-threads=0")
                 .run(context -> assertThat(context).getFailure()
                         .hasStackTraceContaining("Invalid idempotency.store.jdbc.async-threads"));
-        runner.withBean(javax.sql.DataSource.class, org.postgresql.ds.PGSimpleDataSource::new)
+        runner.withBean(javax.sql.DataSource.class, () -> {
+                    org.postgresql.ds.PGSimpleDataSource unreachable = new org.postgresql.ds.PGSimpleDataSource();
+                    unreachable.setUrl("jdbc:postgresql://127.0.0.1:1/test"); // the named dialect needs no connection
+                    return unreachable;
+                })
                 .withPropertyValues("idempotency.store.type=jdbc", "idempotency.store.jdbc.dialect=postgresql",
                         "idempotency.store.jdbc.async-threads=3")
                 .run(context -> assertThat(context).hasSingleBean(JdbcIdempotencyStore.class));
