@@ -157,12 +157,10 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
      * @throws IdempotencyStoreException if the database cannot be asked (it cannot be reached, say)
      */
     public void checkTable() {
-        try (Connection connection = dataSource.getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.executeQuery("SELECT id, state, fingerprint, fencing_token, expires_at, response, created_at FROM "
-                    + tableName + " WHERE 1 = 0").close();
+        try (Connection connection = dataSource.getConnection()) {
+            probeTable(connection, tableName);
         } catch (SQLException e) {
-            if (e.getSQLState() != null && e.getSQLState().startsWith("42")) {
+            if (isMissingTable(e)) {
                 throw new IllegalStateException("The idempotency entries table " + tableName + " is missing or lacks"
                         + " columns (" + e.getMessage() + "): create it with " + dialect.schemaResource()
                         + " (in idempotency-store-jdbc's jar), or let the store create it with"
@@ -170,6 +168,19 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
             }
             throw SqlFailure.of("check the table", tableName, e);
         }
+    }
+
+    /** Reads no row of the table, naming every column this store uses: fails when one is missing. */
+    private static void probeTable(Connection connection, String tableName) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.executeQuery("SELECT id, state, fingerprint, fencing_token, expires_at, response, created_at FROM "
+                    + tableName + " WHERE 1 = 0").close();
+        }
+    }
+
+    /** @return whether the database answered that a table or column does not exist or cannot be read */
+    private static boolean isMissingTable(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("42");
     }
 
     /**
@@ -503,10 +514,12 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
         }
 
         /**
-         * @param create whether {@link #build()} creates the table and its index when they do not
-         *     exist, from the dialect's {@linkplain JdbcDialect#schemaResource() schema file} with
-         *     the table name put in (default {@code false}: manage the schema with your migration
-         *     tool). Safe to repeat: the script only creates what is missing.
+         * @param create whether {@link #build()} creates the table and its index when the table does
+         *     not exist, from the dialect's {@linkplain JdbcDialect#schemaResource() schema file}
+         *     with the table name put in (default {@code false}: manage the schema with your
+         *     migration tool). Safe to repeat: when the table exists (with the store's columns) the
+         *     script does not run, so a start never waits for the locks of transactions using the
+         *     table; two instances creating it at once both succeed.
          * @return this builder
          */
         public Builder createTableIfMissing(boolean create) {
@@ -572,6 +585,16 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
             if (createTableIfMissing) {
                 String script = schemaScript(chosen);
                 run(dataSource, "create the table", tableName, connection -> {
+                    // Only when the table is missing: PostgreSQL's CREATE INDEX IF NOT EXISTS locks the table
+                    // before it looks, so on a table in use it would wait for every open transaction writing to it.
+                    try {
+                        probeTable(connection, tableName);
+                        return null;
+                    } catch (SQLException e) {
+                        if (!isMissingTable(e)) {
+                            throw e;
+                        }
+                    }
                     try (Statement statement = connection.createStatement()) {
                         for (String ddl : script.split(";")) {
                             if (!ddl.isBlank()) {

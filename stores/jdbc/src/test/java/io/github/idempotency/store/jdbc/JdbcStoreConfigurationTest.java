@@ -16,11 +16,16 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -45,6 +50,29 @@ class JdbcStoreConfigurationTest {
 
             assertThat(indexedColumns(database, table)).contains(table + "_expires_at_idx(expires_at)");
         } finally {
+            database.dropTable(table);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void createTableIfMissingOnAnExistingTableDoesNotWaitForTransactionsWritingToIt(TestDatabase database)
+            throws Exception {
+        String table = database.newTableName();
+        ExecutorService starter = Executors.newSingleThreadExecutor();
+        try (Connection writer = database.dataSource().getConnection()) {
+            JdbcIdempotencyStore.builder(database.dataSource()).tableName(table).createTableIfMissing(true).build();
+            writer.setAutoCommit(false);
+            try (Statement statement = writer.createStatement()) {
+                statement.executeUpdate("DELETE FROM " + table); // holds the table's write lock until the rollback
+            }
+            Future<JdbcIdempotencyStore> restart = starter.submit(() -> JdbcIdempotencyStore.builder(database.dataSource())
+                    .tableName(table).createTableIfMissing(true).build());
+
+            assertThat(restart.get(10, TimeUnit.SECONDS).tableName()).isEqualTo(table);
+            writer.rollback();
+        } finally {
+            starter.shutdownNow();
             database.dropTable(table);
         }
     }
