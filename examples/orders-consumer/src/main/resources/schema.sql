@@ -1,0 +1,17 @@
+-- The application's tables (the idempotency store creates its own, orders_idempotency).
+-- No unique constraint on orders_ledger.order_id: the idempotency record alone keeps an order from being booked twice.
+CREATE TABLE IF NOT EXISTS orders_ledger (
+    entry_id     BIGSERIAL PRIMARY KEY,
+    order_id     VARCHAR(255) NOT NULL,
+    customer_id  VARCHAR(255) NOT NULL,
+    amount_cents BIGINT       NOT NULL,
+    booked_by    VARCHAR(64)  NOT NULL,
+    booked_at    TIMESTAMPTZ  NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS orders_ledger_order_id ON orders_ledger (order_id);
+
+CREATE TABLE IF NOT EXISTS orders_customer_totals (
+    customer_id  VARCHAR(255) PRIMARY KEY,
+    orders       BIGINT NOT NULL,
+    amount_cents BIGINT NOT NULL
+);
