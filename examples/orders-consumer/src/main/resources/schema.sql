@@ -8,7 +8,6 @@ CREATE TABLE IF NOT EXISTS orders_ledger (
     booked_by    VARCHAR(64)  NOT NULL,
     booked_at    TIMESTAMPTZ  NOT NULL DEFAULT now()
 );
-CREATE INDEX IF NOT EXISTS orders_ledger_order_id ON orders_ledger (order_id);
 
 CREATE TABLE IF NOT EXISTS orders_customer_totals (
     customer_id  VARCHAR(255) PRIMARY KEY,
