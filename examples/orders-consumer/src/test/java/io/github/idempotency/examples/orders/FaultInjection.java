@@ -10,7 +10,6 @@ import javax.sql.DataSource;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.springframework.amqp.rabbit.config.ContainerCustomizer;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
-import org.springframework.aop.framework.Advised;
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -68,7 +67,10 @@ class FaultInjection {
         });
     }
 
-    /** Wraps the application's {@link OrderLedger} so that {@link Faults#afterInsert} runs after each insert. */
+    /**
+     * Wraps the application's {@link OrderLedger} (which may already be a proxy: exception translation of a
+     * {@code @Repository}) so that {@link Faults#afterInsert} runs after each insert.
+     */
     @Bean
     static BeanPostProcessor ledgerFaults(ObjectProvider<Events> events, Environment environment) {
         return new BeanPostProcessor() {
@@ -85,10 +87,6 @@ class FaultInjection {
                     }
                     return result;
                 };
-                if (bean instanceof Advised advised) {
-                    advised.addAdvice(0, afterInsert);
-                    return bean;
-                }
                 ProxyFactory proxy = new ProxyFactory(bean);
                 proxy.setProxyTargetClass(true);
                 proxy.addAdvice(afterInsert);
