@@ -2,9 +2,11 @@ package io.github.idempotency.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.idempotency.core.Decision;
 import io.github.idempotency.core.EndpointPolicy;
 import io.github.idempotency.core.IdempotencyEngine;
 import io.github.idempotency.core.StoreFailureMode;
+import io.github.idempotency.core.TestRequest;
 import io.github.idempotency.core.metrics.MicrometerIdempotencyListener;
 import io.github.idempotency.core.scope.ScopeResolver;
 import io.github.idempotency.core.store.ClaimResult;
@@ -141,6 +143,28 @@ class IdempotencyAutoConfigurationTest {
         runner.withPropertyValues("idempotency.concurrency.mode=wait", "idempotency.concurrency.max-wait=0s")
                 .run(context -> assertThat(context).getFailure()
                         .rootCause().hasMessageContaining("idempotency.concurrency.max-wait must be positive"));
+    }
+
+    @Test
+    void problemTypesComeFromTheConfiguredBase() {
+        runner.withPropertyValues("idempotency.problem-type-base=https://api.example.com/problems/")
+                .run(context -> {
+                    Decision decision = context.getBean(IdempotencyEngine.class).decide(TestRequest.post("/payments"),
+                            EndpointPolicy.builder().keyRequired(true).build());
+
+                    assertThat(decision).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.type(Decision.Reject.class))
+                            .extracting(reject -> reject.problem().type().toString())
+                            .isEqualTo("https://api.example.com/problems/missing-idempotency-key");
+                });
+    }
+
+    @Test
+    void aProblemTypeBaseThatIsNotAnAbsoluteDirectoryFailsStartup() {
+        runner.withPropertyValues("idempotency.problem-type-base=https://api.example.com/problems")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .isInstanceOf(IdempotencyConfigurationException.class)
+                        .hasMessageStartingWith("Invalid idempotency.problem-type-base: https://api.example.com/problems is not"
+                                + " an absolute URI ending with a slash"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.github.idempotency.core.StoragePolicy;
 import io.github.idempotency.core.scope.ScopeResolver;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.spring.internal.CompositeIdempotencyListener;
+import java.net.URI;
 import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -95,11 +96,21 @@ public class IdempotencyEngineConfiguration implements BeanClassLoaderAware {
             ScopeResolver scopeResolver, ObjectProvider<IdempotencyListener> listeners) {
         return IdempotencyEngine.builder(IdempotencyStoreConfiguration.requiredStore(stores, properties, classLoader))
                 .keyHeader(properties.getHeaderName())
+                .problemBase(problemTypeBase(properties.getProblemTypeBase()))
                 .scopeResolver(scopeResolver)
                 .storeFailureMode(properties.getStoreFailureMode())
                 .inFlightRetryAfter(properties.getInFlightRetryAfter())
                 .storeUnavailableRetryAfter(properties.getStoreUnavailableRetryAfter())
                 .listener(CompositeIdempotencyListener.of(listeners.orderedStream().toList()))
                 .build();
+    }
+
+    private static URI problemTypeBase(URI base) {
+        if (base == null || !base.isAbsolute() || !base.getPath().endsWith("/")) {
+            throw new IdempotencyConfigurationException("Invalid idempotency.problem-type-base: " + base
+                    + " is not an absolute URI ending with a slash, such as https://api.example.com/problems/ (each problem"
+                    + " type is this base followed by its name, missing-idempotency-key for one)");
+        }
+        return base;
     }
 }

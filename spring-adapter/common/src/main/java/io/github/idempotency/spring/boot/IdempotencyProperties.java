@@ -1,6 +1,8 @@
 package io.github.idempotency.spring.boot;
 
+import io.github.idempotency.core.IdempotencyEngine;
 import io.github.idempotency.core.StoreFailureMode;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,12 @@ public class IdempotencyProperties {
 
     /** Request header carrying the idempotency key. */
     private String headerName = "Idempotency-Key";
+
+    /**
+     * Base URI of the problem types of the library's problem+json answers: each type is this base
+     * followed by its name (missing-idempotency-key, ...). Absolute, ending with a slash.
+     */
+    private URI problemTypeBase = IdempotencyEngine.DEFAULT_PROBLEM_BASE;
 
     /** HTTP methods guarded on an @Idempotent handler whose annotation names none. */
     private List<String> methods = new ArrayList<>(List.of("POST", "PATCH"));
@@ -89,6 +97,14 @@ public class IdempotencyProperties {
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    public URI getProblemTypeBase() {
+        return problemTypeBase;
+    }
+
+    public void setProblemTypeBase(URI problemTypeBase) {
+        this.problemTypeBase = problemTypeBase;
     }
 
     public String getHeaderName() {
