@@ -22,9 +22,10 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The HTTP protocol checks with {@code idempotency.store.type=redis}: the application's entries live
- * in the local Redis, under a key prefix of this run's own.
+ * in the local Redis, under a key prefix of this run's own. Run again on Spring Boot 4.0 and 4.1
+ * by boot4-test and boot41-test, on the Lettuce each Boot line manages.
  */
-class RedisStoreProtocolTest extends ProtocolChecks {
+public class RedisStoreProtocolTest extends ProtocolChecks {
 
     private static final String KEY_PREFIX = "idempotency-spring-http:" + UUID.randomUUID() + ":";
 

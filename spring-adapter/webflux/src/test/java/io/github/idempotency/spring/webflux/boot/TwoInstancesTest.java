@@ -27,9 +27,10 @@ import org.springframework.context.support.GenericApplicationContext;
 /**
  * Two WebFlux instances of the test application sharing one store (the local Redis, then the local
  * PostgreSQL), under BlockHound: 64 concurrent requests with one key, spread over both, run the
- * handler once.
+ * handler once. Run again on Spring Boot 4.1 by webflux-boot41-test, on the Lettuce that Boot line
+ * manages.
  */
-class TwoInstancesTest {
+public class TwoInstancesTest {
 
     private final HttpClient http = HttpClient.newHttpClient();
 
