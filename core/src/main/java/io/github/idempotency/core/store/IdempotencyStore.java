@@ -51,4 +51,16 @@ public interface IdempotencyStore {
             return CompletableFuture.failedFuture(e);
         }
     }
+
+    /**
+     * Asks the store one cheap question, for a health check: a store that keeps its entries on a
+     * server asks the server (Redis {@code PING}, a query reading no row of the JDBC table),
+     * blocking at most as long as one store call. The default does nothing: a store without a
+     * server is available whenever it exists.
+     *
+     * @throws IdempotencyStoreException if the store cannot answer
+     * @throws IllegalStateException if it answers but cannot serve (the JDBC table is missing)
+     */
+    default void probe() {
+    }
 }

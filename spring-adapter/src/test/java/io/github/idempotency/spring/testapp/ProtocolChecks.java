@@ -44,6 +44,15 @@ public abstract class ProtocolChecks extends HttpProtocolChecks {
         assertThat(second.headers().firstValue("Idempotent-Replayed")).isEmpty();
     }
 
+    @Test
+    void actuatorReportsTheStoresHealth() throws Exception {
+        HttpResponse<byte[]> health = send(java.net.http.HttpRequest.newBuilder(uri("/actuator/health/idempotencyStore"))
+                .header("Authorization", basic("alice")));
+
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(text(health)).contains("\"status\":\"UP\"");
+    }
+
     // ---- never twice: every handler shape
 
     static List<Shape> handlerShapes() {

@@ -4,6 +4,7 @@ import io.github.idempotency.core.metrics.MicrometerIdempotencyListener;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
+import io.github.idempotency.spring.boot.health.IdempotencyHealthConfiguration;
 import io.github.idempotency.spring.internal.ScheduledPurge;
 import io.github.idempotency.store.jdbc.JdbcDialect;
 import io.github.idempotency.store.jdbc.JdbcIdempotencyStore;
@@ -28,6 +29,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -44,7 +46,8 @@ import org.springframework.util.ClassUtils;
  * are optional dependencies: a store type whose module (or, for {@code jdbc}, whose
  * {@link DataSource}) is missing fails startup with an {@link IdempotencyConfigurationException} naming what to
  * add (see {@link #requiredStore}). Stores that open connections or threads of their own are closed
- * with the context.
+ * with the context. With Spring Boot Actuator, the store's health indicator
+ * ({@link IdempotencyHealthConfiguration}).
  *
  * <p>Not an auto-configuration itself: the importing one carries the conditions
  * ({@code idempotency.enabled}, the application type) and the ordering after the data source and
@@ -52,6 +55,7 @@ import org.springframework.util.ClassUtils;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(IdempotencyProperties.class)
+@Import(IdempotencyHealthConfiguration.class)
 public class IdempotencyStoreConfiguration {
 
     private static final String REDIS_STORE = "io.github.idempotency.store.redis.RedisIdempotencyStore";

@@ -170,6 +170,12 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
         }
     }
 
+    /** Checks the table, as {@link #checkTable()} does. */
+    @Override
+    public void probe() {
+        checkTable();
+    }
+
     /** Reads no row of the table, naming every column this store uses: fails when one is missing. */
     private static void probeTable(Connection connection, String tableName) throws SQLException {
         try (Statement statement = connection.createStatement()) {

@@ -13,6 +13,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -210,6 +211,33 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
     @Override
     public CompletionStage<ClaimResult> claimAsync(ClaimRequest request) {
         return stage(() -> sendClaim(request));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A script that returns 1 without touching a key ({@code EVAL "return 1" 0}), within the
+     * command timeout: answered by the node the connection sends keyless commands to, in a
+     * cluster as on one server.
+     */
+    @Override
+    public void probe() {
+        CompletableFuture<Object> reply = this.<Object>send(() -> commands.eval("return 1", ScriptOutputType.INTEGER));
+        try {
+            reply.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw probeFailure("interrupted while waiting for the reply", e);
+        } catch (ExecutionException e) {
+            Throwable cause = unwrap(e.getCause());
+            throw probeFailure(cause instanceof TimeoutException ? "no reply within " + commandTimeout.toMillis() + " ms"
+                    : Objects.toString(cause.getMessage(), cause.getClass().getName()), cause);
+        }
+    }
+
+    private IdempotencyStoreException probeFailure(String detail, Throwable cause) {
+        return new IdempotencyStoreException("Redis did not answer" + (address == null ? "" : " at " + address) + ": "
+                + detail, cause);
     }
 
     /** Closes the client and connection the store opened itself; a no-op for a connection it was given. */

@@ -64,6 +64,18 @@ class RedisIdempotencyStoreFailureTest {
     }
 
     @Test
+    void aProbeIsAnsweredAndAProbeLeftUnansweredFailsAfterTheCommandTimeout() throws Exception {
+        onStoreBehindStallingProxy((proxy, store) -> {
+            store.probe();
+            proxy.stallReplies();
+
+            assertThatThrownBy(store::probe)
+                    .isInstanceOf(IdempotencyStoreException.class)
+                    .hasMessage("Redis did not answer at 127.0.0.1:" + proxy.port() + ": no reply within 300 ms");
+        });
+    }
+
+    @Test
     void asyncCommandsLeftUnansweredFailTheirStagesAfterTheCommandTimeoutWithoutWaiting() throws Exception {
         onStoreBehindStallingProxy((proxy, store) -> {
             Claim claim = ((ClaimResult.Acquired) store.claim(newRequest())).claim();
