@@ -25,7 +25,8 @@ import org.springframework.boot.test.context.SpringBootTest;
  * and those of Spring MVC's handler shapes. Subclassed once per Spring Boot line the adapter
  * supports; nothing here depends on the line.
  */
-@SpringBootTest(classes = ProtocolTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = ProtocolTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "management.endpoint.health.show-components=always")
 public abstract class ProtocolChecks extends HttpProtocolChecks {
 
     @Autowired
