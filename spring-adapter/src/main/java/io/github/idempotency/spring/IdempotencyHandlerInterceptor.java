@@ -30,7 +30,7 @@ import org.springframework.web.servlet.HandlerMapping;
  * template ({@code /payments/{id}}). The principal is Spring Security's authenticated,
  * non-anonymous principal when Spring Security is present, else the servlet container's.
  *
- * <p>Needs {@link IdempotencyFilter} in front of the {@code DispatcherServlet}: the filter installs
+ * <p>Needs {@link IdempotencyCaptureFilter} in front of the {@code DispatcherServlet}: the filter installs
  * the request and response wrappers and stores or releases the response once the handler is done.
  * Without it (a {@code MockMvc} built without filters, say) a request without a key is still
  * answered as usual, and a request with one fails with an {@link IllegalStateException} saying how
@@ -59,7 +59,7 @@ public class IdempotencyHandlerInterceptor implements HandlerInterceptor {
     /**
      * @return {@code false} when the request was answered with a replay or a problem
      * @throws IllegalStateException if the handler's {@link Idempotent} has an invalid attribute,
-     *     or {@link IdempotencyFilter} is not installed and the request has a key (a request
+     *     or {@link IdempotencyCaptureFilter} is not installed and the request has a key (a request
      *     without one is answered as usual: passed through, or {@code 400} when the key is required)
      * @throws IOException if the request body cannot be read or the answer cannot be written
      */
@@ -82,10 +82,10 @@ public class IdempotencyHandlerInterceptor implements HandlerInterceptor {
                 && request.getHeader(engine.keyHeader()) != null) {
             // Without a key the engine neither reads the body nor claims, so such a request is answered as usual.
             throw new IllegalStateException("@Idempotent on " + handlerMethod.getShortLogMessage()
-                    + " needs " + IdempotencyFilter.class.getName() + " in front of the DispatcherServlet;"
+                    + " needs " + IdempotencyCaptureFilter.class.getName() + " in front of the DispatcherServlet;"
                     + " Spring Boot's auto-configuration registers it (and @AutoConfigureMockMvc adds it to MockMvc),"
                     + " MockMvcBuilders.webAppContextSetup(context) takes it with .addFilters(context.getBean("
-                    + IdempotencyFilter.class.getSimpleName() + ".class)), and without Boot register it as a filter"
+                    + IdempotencyCaptureFilter.class.getSimpleName() + ".class)), and without Boot register it as a filter"
                     + " for the REQUEST, ASYNC and ERROR dispatcher types and as a request listener");
         }
         Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);

@@ -4,7 +4,7 @@ import io.github.idempotency.core.EndpointPolicy;
 import io.github.idempotency.core.IdempotencyEngine;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.servlet.CapturingResponse;
-import io.github.idempotency.spring.IdempotencyFilter;
+import io.github.idempotency.spring.IdempotencyCaptureFilter;
 import io.github.idempotency.spring.IdempotencyHandlerInterceptor;
 import io.github.idempotency.spring.internal.StartupReport;
 import jakarta.servlet.DispatcherType;
@@ -78,20 +78,20 @@ public class IdempotencyAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public IdempotencyFilter idempotencyFilter(IdempotencyEngine engine, EndpointPolicy defaults) {
-        return new IdempotencyFilter(engine.keyHeader(), defaults.maxRequestBodyBytes());
+    public IdempotencyCaptureFilter idempotencyFilter(IdempotencyEngine engine, EndpointPolicy defaults) {
+        return new IdempotencyCaptureFilter(engine.keyHeader(), defaults.maxRequestBodyBytes());
     }
 
     /**
      * @param filter the filter
      * @return registers the filter for request, asynchronous and error dispatches, at
-     *     {@link IdempotencyFilter#ORDER}
+     *     {@link IdempotencyCaptureFilter#ORDER}
      */
     @Bean
     @ConditionalOnMissingBean(name = "idempotencyFilterRegistration")
-    public FilterRegistrationBean<IdempotencyFilter> idempotencyFilterRegistration(IdempotencyFilter filter) {
-        FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(filter);
-        registration.setOrder(IdempotencyFilter.ORDER);
+    public FilterRegistrationBean<IdempotencyCaptureFilter> idempotencyFilterRegistration(IdempotencyCaptureFilter filter) {
+        FilterRegistrationBean<IdempotencyCaptureFilter> registration = new FilterRegistrationBean<>(filter);
+        registration.setOrder(IdempotencyCaptureFilter.ORDER);
         registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
         registration.setAsyncSupported(true);
         return registration;
@@ -103,8 +103,8 @@ public class IdempotencyAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean(name = "idempotencyRequestListenerRegistration")
-    public ServletListenerRegistrationBean<IdempotencyFilter> idempotencyRequestListenerRegistration(
-            IdempotencyFilter filter) {
+    public ServletListenerRegistrationBean<IdempotencyCaptureFilter> idempotencyRequestListenerRegistration(
+            IdempotencyCaptureFilter filter) {
         return new ServletListenerRegistrationBean<>(filter);
     }
 

@@ -12,7 +12,7 @@ import io.github.idempotency.core.scope.ScopeResolver;
 import io.github.idempotency.core.store.ClaimResult;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
-import io.github.idempotency.spring.IdempotencyFilter;
+import io.github.idempotency.spring.IdempotencyCaptureFilter;
 import io.github.idempotency.spring.IdempotencyHandlerInterceptor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -39,13 +39,13 @@ class IdempotencyAutoConfigurationTest {
             assertThat(context).hasSingleBean(InMemoryIdempotencyStore.class);
             assertThat(context).hasSingleBean(IdempotencyEngine.class);
             assertThat(context).hasSingleBean(IdempotencyHandlerInterceptor.class);
-            assertThat(context).hasSingleBean(IdempotencyFilter.class);
+            assertThat(context).hasSingleBean(IdempotencyCaptureFilter.class);
             assertThat(context).hasBean("idempotencyWebMvcConfigurer");
             assertThat(context).hasBean("idempotencyRequestListenerRegistration");
             assertThat(context.getBean(IdempotencyEngine.class).keyHeader()).isEqualTo("Idempotency-Key");
             assertThat(context.getBean(EndpointPolicy.class)).isEqualTo(EndpointPolicy.defaults());
             FilterRegistrationBean<?> filter = context.getBean("idempotencyFilterRegistration", FilterRegistrationBean.class);
-            assertThat(filter.getOrder()).isEqualTo(IdempotencyFilter.ORDER)
+            assertThat(filter.getOrder()).isEqualTo(IdempotencyCaptureFilter.ORDER)
                     .as("ahead of FormContentFilter, which reads form bodies").isLessThan(-9900);
             assertThat(filter.isAsyncSupported()).isTrue();
             assertThat(filter).extracting("dispatcherTypes").asInstanceOf(
@@ -77,7 +77,7 @@ class IdempotencyAutoConfigurationTest {
         runner.withPropertyValues("idempotency.enabled=false").run(context -> {
             assertThat(context).doesNotHaveBean(IdempotencyEngine.class);
             assertThat(context).doesNotHaveBean(IdempotencyStore.class);
-            assertThat(context).doesNotHaveBean(IdempotencyFilter.class);
+            assertThat(context).doesNotHaveBean(IdempotencyCaptureFilter.class);
             assertThat(context).doesNotHaveBean(IdempotencyHandlerInterceptor.class);
         });
     }

@@ -8,7 +8,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import io.github.idempotency.spring.IdempotencyFilter;
+import io.github.idempotency.spring.IdempotencyCaptureFilter;
 import jakarta.servlet.Filter;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -74,7 +74,7 @@ class PaymentsMockMvcTest {
         void withTheFiltersARetryIsReplayed() throws Exception {
             MockMvc mvc = MockMvcBuilders.webAppContextSetup(context)
                     .addFilters(context.getBean("springSecurityFilterChain", Filter.class),
-                            context.getBean(IdempotencyFilter.class))
+                            context.getBean(IdempotencyCaptureFilter.class))
                     .build();
             String key = UUID.randomUUID().toString();
 
@@ -98,7 +98,7 @@ class PaymentsMockMvcTest {
             assertThatThrownBy(() -> mvc.perform(payment(UUID.randomUUID().toString())))
                     .rootCause()
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("needs io.github.idempotency.spring.IdempotencyFilter")
+                    .hasMessageContaining("needs io.github.idempotency.spring.IdempotencyCaptureFilter")
                     .hasMessageContaining(".addFilters(");
         }
     }

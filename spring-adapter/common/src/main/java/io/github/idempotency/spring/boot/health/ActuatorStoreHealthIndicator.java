@@ -1,21 +1,22 @@
 package io.github.idempotency.spring.boot.health;
 
 import io.github.idempotency.core.store.IdempotencyStore;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 
 /** The store's health on Spring Boot 3.5 ({@code org.springframework.boot.actuate.health}). */
 final class ActuatorStoreHealthIndicator implements HealthIndicator {
 
-    private final IdempotencyStore store;
+    private final ObjectProvider<IdempotencyStore> store;
 
-    ActuatorStoreHealthIndicator(IdempotencyStore store) {
+    ActuatorStoreHealthIndicator(ObjectProvider<IdempotencyStore> store) {
         this.store = store;
     }
 
     @Override
     public Health health() {
-        StoreProbe probe = StoreProbe.of(store);
+        StoreProbe probe = StoreProbe.of(store.getObject());
         Health.Builder health = probe.up() ? Health.up() : Health.down().withDetail("error", probe.error());
         return health.withDetail("store", probe.store()).build();
     }

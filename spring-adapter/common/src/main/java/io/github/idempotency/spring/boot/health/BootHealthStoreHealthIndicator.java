@@ -1,21 +1,22 @@
 package io.github.idempotency.spring.boot.health;
 
 import io.github.idempotency.core.store.IdempotencyStore;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /** The store's health on Spring Boot 4 ({@code org.springframework.boot.health.contributor}). */
 final class BootHealthStoreHealthIndicator implements HealthIndicator {
 
-    private final IdempotencyStore store;
+    private final ObjectProvider<IdempotencyStore> store;
 
-    BootHealthStoreHealthIndicator(IdempotencyStore store) {
+    BootHealthStoreHealthIndicator(ObjectProvider<IdempotencyStore> store) {
         this.store = store;
     }
 
     @Override
     public Health health() {
-        StoreProbe probe = StoreProbe.of(store);
+        StoreProbe probe = StoreProbe.of(store.getObject());
         Health.Builder health = probe.up() ? Health.up() : Health.down().withDetail("error", probe.error());
         return health.withDetail("store", probe.store()).build();
     }

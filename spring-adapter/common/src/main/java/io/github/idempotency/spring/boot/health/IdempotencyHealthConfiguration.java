@@ -1,6 +1,7 @@
 package io.github.idempotency.spring.boot.health;
 
 import io.github.idempotency.core.store.IdempotencyStore;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -14,7 +15,8 @@ import org.springframework.context.annotation.Configuration;
  * ({@code JdbcIdempotencyStore[POSTGRESQL, table=idempotency_entries]}) as a detail. One indicator
  * per Spring Boot line, whose health APIs live in different packages;
  * {@code management.health.idempotency.enabled=false} turns it off. Imported by the store
- * configuration.
+ * configuration. The store is looked up at each check, so that a missing store fails the startup with
+ * the store configuration's message rather than this bean's.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "management.health.idempotency", name = "enabled", havingValue = "true",
@@ -28,7 +30,7 @@ public class IdempotencyHealthConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(name = "idempotencyStoreHealthIndicator")
-        ActuatorStoreHealthIndicator idempotencyStoreHealthIndicator(IdempotencyStore store) {
+        ActuatorStoreHealthIndicator idempotencyStoreHealthIndicator(ObjectProvider<IdempotencyStore> store) {
             return new ActuatorStoreHealthIndicator(store);
         }
     }
@@ -40,7 +42,7 @@ public class IdempotencyHealthConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(name = "idempotencyStoreHealthIndicator")
-        BootHealthStoreHealthIndicator idempotencyStoreHealthIndicator(IdempotencyStore store) {
+        BootHealthStoreHealthIndicator idempotencyStoreHealthIndicator(ObjectProvider<IdempotencyStore> store) {
             return new BootHealthStoreHealthIndicator(store);
         }
     }

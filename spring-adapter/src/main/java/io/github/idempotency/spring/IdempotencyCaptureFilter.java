@@ -46,7 +46,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *
  * <p>Thread-safe and stateless.
  */
-public class IdempotencyFilter extends OncePerRequestFilter implements ServletRequestListener {
+public class IdempotencyCaptureFilter extends OncePerRequestFilter implements ServletRequestListener {
 
     /**
      * The order Spring Boot registers the filter with: right after the character encoding filter
@@ -59,7 +59,7 @@ public class IdempotencyFilter extends OncePerRequestFilter implements ServletRe
     private final long maxRequestBodyBytes;
 
     /** A filter for the default key header and request body limit. */
-    public IdempotencyFilter() {
+    public IdempotencyCaptureFilter() {
         this(IdempotencyEngine.DEFAULT_KEY_HEADER, EndpointPolicy.defaults().maxRequestBodyBytes());
     }
 
@@ -69,7 +69,7 @@ public class IdempotencyFilter extends OncePerRequestFilter implements ServletRe
      * @param maxRequestBodyBytes the request body limit of the guarded handlers: the most bytes
      *     buffered on first read
      */
-    public IdempotencyFilter(String keyHeader, long maxRequestBodyBytes) {
+    public IdempotencyCaptureFilter(String keyHeader, long maxRequestBodyBytes) {
         this.keyHeader = Objects.requireNonNull(keyHeader, "keyHeader");
         this.maxRequestBodyBytes = maxRequestBodyBytes;
     }

@@ -24,10 +24,10 @@ import org.springframework.mock.web.MockServletContext;
  * The filter's end-of-request paths in the order containers differ in: the end of a request
  * reported before its error page or while asynchronous processing goes on (as Jetty reports it).
  */
-class IdempotencyFilterTest {
+class IdempotencyCaptureFilterTest {
 
     private final IdempotencyEngine engine = IdempotencyEngine.builder(InMemoryIdempotencyStore.create()).build();
-    private final IdempotencyFilter filter = new IdempotencyFilter();
+    private final IdempotencyCaptureFilter filter = new IdempotencyCaptureFilter();
     private final TestRequest request = TestRequest.post("/orders").withHeader("Idempotency-Key", "k-1")
             .withJsonBody("{\"item\":\"book\"}");
 
