@@ -4,6 +4,7 @@ import io.github.idempotency.core.metrics.MicrometerIdempotencyListener;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
+import io.github.idempotency.spring.aot.IdempotencyRuntimeHints;
 import io.github.idempotency.spring.boot.health.IdempotencyHealthConfiguration;
 import io.github.idempotency.spring.internal.ScheduledPurge;
 import io.github.idempotency.store.jdbc.JdbcDialect;
@@ -30,6 +31,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -56,6 +58,7 @@ import org.springframework.util.ClassUtils;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(IdempotencyProperties.class)
 @Import(IdempotencyHealthConfiguration.class)
+@ImportRuntimeHints(IdempotencyRuntimeHints.class)
 public class IdempotencyStoreConfiguration {
 
     private static final String REDIS_STORE = "io.github.idempotency.store.redis.RedisIdempotencyStore";

@@ -1,10 +1,12 @@
 package io.github.idempotency.spring.operation;
 
+import io.github.idempotency.spring.operation.internal.OperationReflectionHints;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.springframework.aot.hint.annotation.Reflective;
 
 /**
  * Runs a Spring bean method once per key: the first call with a key runs the method and stores what
@@ -62,6 +64,7 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(OperationReflectionHints.class)
 public @interface IdempotentOperation {
 
     /**
