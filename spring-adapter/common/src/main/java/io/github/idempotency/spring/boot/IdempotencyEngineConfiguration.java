@@ -87,14 +87,17 @@ public class IdempotencyEngineConfiguration implements BeanClassLoaderAware {
      * @param properties the bound properties
      * @param scopeResolver the scope of keys
      * @param listeners every {@link IdempotencyListener} bean, called in order
+     * @param decorators every {@link IdempotencyStoreDecorator} bean, applied in order to the store
      * @return the engine; closed with the context
      * @throws IdempotencyConfigurationException if there is no store, saying what the configured store type misses
      */
     @Bean
     @ConditionalOnMissingBean
     public IdempotencyEngine idempotencyEngine(ObjectProvider<IdempotencyStore> stores, IdempotencyProperties properties,
-            ScopeResolver scopeResolver, ObjectProvider<IdempotencyListener> listeners) {
-        return IdempotencyEngine.builder(IdempotencyStoreConfiguration.requiredStore(stores, properties, classLoader))
+            ScopeResolver scopeResolver, ObjectProvider<IdempotencyListener> listeners,
+            ObjectProvider<IdempotencyStoreDecorator> decorators) {
+        IdempotencyStore store = IdempotencyStoreConfiguration.requiredStore(stores, properties, classLoader);
+        return IdempotencyEngine.builder(IdempotencyStoreDecorator.applyAll(store, decorators.orderedStream().toList()))
                 .keyHeader(properties.getHeaderName())
                 .problemBase(problemTypeBase(properties.getProblemTypeBase()))
                 .scopeResolver(scopeResolver)

@@ -1,6 +1,7 @@
 package io.github.idempotency.spring.boot;
 
 import io.github.idempotency.core.metrics.MicrometerIdempotencyListener;
+import io.github.idempotency.core.metrics.ObservedIdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
@@ -13,6 +14,7 @@ import io.github.idempotency.store.jdbc.TimeSource;
 import io.github.idempotency.store.redis.RedisIdempotencyStore;
 import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -205,6 +207,28 @@ public class IdempotencyStoreConfiguration {
             } catch (IllegalArgumentException e) {
                 throw new IdempotencyConfigurationException("Invalid idempotency.store.jdbc.purge.* properties: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * With Micrometer's observation API on the class path: the store calls of the engine and the
+     * operations runner are observations of the application's {@code ObservationRegistry} bean
+     * (Spring Boot's, with Actuator), children of the HTTP server's, so that Micrometer Tracing
+     * shows them as spans; {@code idempotency.observations.enabled=false} turns them off.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.observation.ObservationRegistry")
+    @ConditionalOnProperty(prefix = "idempotency.observations", name = "enabled", havingValue = "true",
+            matchIfMissing = true)
+    static class ObservationConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "idempotencyObservations")
+        IdempotencyStoreDecorator idempotencyObservations(ObjectProvider<ObservationRegistry> registries) {
+            return store -> {
+                ObservationRegistry registry = registries.getIfAvailable();
+                return registry == null ? store : ObservedIdempotencyStore.observe(store, registry);
+            };
         }
     }
 

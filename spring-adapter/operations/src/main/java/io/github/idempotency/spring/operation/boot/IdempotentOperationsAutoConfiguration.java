@@ -11,6 +11,7 @@ import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.spring.boot.IdempotencyConfigurationException;
 import io.github.idempotency.spring.boot.IdempotencyProperties;
 import io.github.idempotency.spring.boot.IdempotencyStoreConfiguration;
+import io.github.idempotency.spring.boot.IdempotencyStoreDecorator;
 import io.github.idempotency.spring.internal.CompositeIdempotencyListener;
 import io.github.idempotency.spring.operation.IdempotentOperationAdvisor;
 import io.github.idempotency.spring.operation.jdbc.TransactionalOperations;
@@ -90,6 +91,7 @@ public class IdempotentOperationsAutoConfiguration implements BeanClassLoaderAwa
      * @param codecs the application's {@link ResultCodec}, if it defines one
      * @param mappers the application's {@link ObjectMapper}, if it has one
      * @param listeners every {@link IdempotencyListener} bean, called in order
+     * @param decorators every {@link IdempotencyStoreDecorator} bean, applied in order to the store
      * @return the runner; closed with the context
      * @throws IdempotencyConfigurationException if there is no store, or a property is not valid
      */
@@ -98,8 +100,9 @@ public class IdempotentOperationsAutoConfiguration implements BeanClassLoaderAwa
     public IdempotentOperations idempotentOperations(ObjectProvider<IdempotencyStore> stores,
             IdempotencyProperties properties, IdempotentOperationsProperties operations,
             ObjectProvider<ResultCodec> codecs, ObjectProvider<ObjectMapper> mappers,
-            ObjectProvider<IdempotencyListener> listeners) {
-        return runner(IdempotencyStoreConfiguration.requiredStore(stores, properties, classLoader),
+            ObjectProvider<IdempotencyListener> listeners, ObjectProvider<IdempotencyStoreDecorator> decorators) {
+        IdempotencyStore store = IdempotencyStoreConfiguration.requiredStore(stores, properties, classLoader);
+        return runner(IdempotencyStoreDecorator.applyAll(store, decorators.orderedStream().toList()),
                 operations.getStoreFailureMode(), operations, codecs, mappers, listeners);
     }
 
