@@ -10,13 +10,21 @@ import io.github.idempotency.spring.webflux.IdempotencyHttpHandlerDecorator;
 import io.github.idempotency.spring.webflux.IdempotencyWebFilter;
 import io.github.idempotency.spring.webflux.ReactiveIdempotencyGuard;
 import io.github.idempotency.store.jdbc.JdbcIdempotencyStore;
+import io.github.idempotency.spring.Idempotent;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.web.reactive.WebFluxAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
 
+@ExtendWith(OutputCaptureExtension.class)
 class IdempotencyWebFluxAutoConfigurationTest {
 
     private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner()
@@ -36,6 +44,29 @@ class IdempotencyWebFluxAutoConfigurationTest {
                     .satisfies(policy -> assertThat(policy.keyRequired()).isTrue());
             assertThat(context.getBean(IdempotencyWebFilter.class).getOrder()).isGreaterThan(-100);
         });
+    }
+
+    @Test
+    void oneInfoLineNamesTheStoreAndTheGuardedHandlers(CapturedOutput output) {
+        runner.withUserConfiguration(Guarded.class).run(context -> assertThat(output.getOut().lines()
+                .filter(line -> line.contains("Idempotency-Key guards")))
+                .singleElement().asString()
+                .contains("Idempotency-Key guards 1 handler on InMemoryIdempotencyStore[", "{POST /payments}"));
+    }
+
+    @RestController
+    static class Guarded {
+
+        @PostMapping("/payments")
+        @Idempotent
+        Mono<String> create() {
+            return Mono.just("created");
+        }
+
+        @PostMapping("/refunds")
+        Mono<String> refund() {
+            return Mono.just("refunded");
+        }
     }
 
     @Test
