@@ -50,12 +50,10 @@ import org.springframework.web.method.HandlerMethod;
  */
 public class IdempotencyOpenApiCustomizer implements GlobalOperationCustomizer, GlobalOpenApiCustomizer {
 
-    /** The name of the problem schema added to the document's components when it has none. */
-    public static final String PROBLEM_SCHEMA = "Problem";
-
-    /** The response header marking a replayed response. */
-    public static final String REPLAYED_HEADER = "Idempotent-Replayed";
-
+    /** The problem schema added to the document's components unless the application has one of that name. */
+    private static final String PROBLEM_SCHEMA = "Problem";
+    private static final String REPLAYED_HEADER = "Idempotent-Replayed";
+    /** Where the first step notes the policy; an extension name, since the model keeps only those. */
     private static final String POLICY_NOTE = "x-idempotency-policy-note";
     private static final String PROBLEM_JSON = "application/problem+json";
 
@@ -150,7 +148,7 @@ public class IdempotencyOpenApiCustomizer implements GlobalOperationCustomizer, 
         String existing = operation.getDescription();
         if (existing == null || existing.isBlank()) {
             operation.setDescription(text);
-        } else if (!existing.contains(text)) {
+        } else {
             operation.setDescription(existing + "\n\n" + text);
         }
     }
