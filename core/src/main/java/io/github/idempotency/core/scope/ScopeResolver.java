@@ -1,7 +1,6 @@
 package io.github.idempotency.core.scope;
 
 import io.github.idempotency.core.RequestView;
-import java.util.Optional;
 
 /**
  * Decides the scope a key lives in. The stored entry is keyed by (scope, key): two requests with
@@ -22,20 +21,10 @@ public interface ScopeResolver {
      * The default: the principal's name (none when anonymous), the HTTP method and the route,
      * each length-prefixed so that no principal name can imitate another scope.
      *
-     * @return the default resolver
+     * @return the default resolver, always the same instance (so {@code resolver ==
+     *     ScopeResolver.principalMethodRoute()} tells whether an application kept the default)
      */
     static ScopeResolver principalMethodRoute() {
-        return request -> {
-            Optional<String> named = request.principal();
-            String principal = named.orElse("");
-            String method = request.method();
-            String route = request.route();
-            return new StringBuilder(principal.length() + method.length() + route.length() + 16)
-                    .append(named.isPresent() ? "p" : "a")
-                    .append(principal.length()).append(':').append(principal)
-                    .append(method.length()).append(':').append(method)
-                    .append(route)
-                    .toString();
-        };
+        return PrincipalMethodRoute.INSTANCE;
     }
 }

@@ -16,6 +16,11 @@ class ScopeResolverTest {
     }
 
     @Test
+    void theDefaultIsOneInstanceSoThatItCanBeToldFromAnApplicationsOwn() {
+        assertThat(ScopeResolver.principalMethodRoute()).isSameAs(DEFAULT);
+    }
+
+    @Test
     void longRoutesAndMethodsAreKeptWhole() {
         String route = "/tenants/{tenant}/accounts/{account}/payments/{payment}/refunds";
         String method = "X-" + "M".repeat(60);

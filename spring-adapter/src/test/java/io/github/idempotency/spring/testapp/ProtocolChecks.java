@@ -2,6 +2,7 @@ package io.github.idempotency.spring.testapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -52,6 +53,17 @@ public abstract class ProtocolChecks extends HttpProtocolChecks {
 
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(text(health)).contains("\"status\":\"UP\"");
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesOperationsGuardedFromTheInterfaceTheControllerImplements() throws Exception {
+        JsonNode document = openApiDocument();
+
+        assertDocumentsIdempotency(document.at("/paths/~1invoices/post"), false, "48h");
+        JsonNode payments = document.at("/paths/~1invoices~1{id}~1payments");
+        assertDocumentsIdempotency(payments.path("post"), true, "24h", "409");
+        assertThat(payments.at("/post/responses/409/description").asText()).isEqualTo("The invoice is already paid");
+        assertNotDocumented(payments.path("get"));
     }
 
     // ---- never twice: every handler shape

@@ -8,6 +8,7 @@ import io.github.idempotency.core.StoragePolicy;
 import io.github.idempotency.core.scope.ScopeResolver;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.spring.internal.CompositeIdempotencyListener;
+import io.github.idempotency.spring.openapi.IdempotencyOpenApiConfiguration;
 import java.net.URI;
 import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.ObjectProvider;
@@ -20,14 +21,15 @@ import org.springframework.context.annotation.Import;
  * What every web stack's auto-configuration shares, imported by the Spring MVC one
  * ({@code IdempotencyAutoConfiguration}) and the WebFlux one: the default endpoint policy and scope
  * resolver and the engine, configured by {@link IdempotencyProperties}, on the store and metrics
- * listener of the imported {@link IdempotencyStoreConfiguration}. Every bean backs off when the
+ * listener of the imported {@link IdempotencyStoreConfiguration}, and, with springdoc, the OpenAPI
+ * customizer of the imported {@link IdempotencyOpenApiConfiguration}. Every bean backs off when the
  * application defines its own.
  *
  * <p>Not an auto-configuration itself: the importing one carries the conditions (web application
  * type, {@code idempotency.enabled}) and the ordering after the data source and meter registry.
  */
 @Configuration(proxyBeanMethods = false)
-@Import(IdempotencyStoreConfiguration.class)
+@Import({IdempotencyStoreConfiguration.class, IdempotencyOpenApiConfiguration.class})
 public class IdempotencyEngineConfiguration implements BeanClassLoaderAware {
 
     private ClassLoader classLoader = IdempotencyEngineConfiguration.class.getClassLoader();

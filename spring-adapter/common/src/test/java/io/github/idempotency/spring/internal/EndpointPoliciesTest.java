@@ -40,6 +40,29 @@ class EndpointPoliciesTest {
     }
 
     @Test
+    void anAnnotationOnTheInterfaceMethodAControllerImplementsGuardsIt() throws Exception {
+        EndpointPolicy policy = policies.policyOf(handler(new PaymentsController(), "create")).orElseThrow();
+
+        assertThat(policy.keyRequired()).isTrue();
+        assertThat(policy.ttl()).isEqualTo(Duration.ofHours(48));
+        assertThat(policies.policyOf(handler(new PaymentsController(), "list"))).isEmpty();
+    }
+
+    @Test
+    void anAnnotationOnTheInterfaceAControllerImplementsGuardsEveryMethod() throws Exception {
+        assertThat(policies.policyOf(handler(new RefundsController(), "create")).orElseThrow().ttl())
+                .isEqualTo(Duration.ofHours(2));
+    }
+
+    @Test
+    void anAnnotationOnTheImplementationMethodTakesPrecedenceOverTheInterfaceMethods() throws Exception {
+        EndpointPolicy policy = policies.policyOf(handler(new OverridingPaymentsController(), "create")).orElseThrow();
+
+        assertThat(policy.ttl()).isEqualTo(Duration.ofHours(1));
+        assertThat(policy.keyRequired()).isFalse();
+    }
+
+    @Test
     void attributesReplaceTheirPartOfTheDefaults() throws Exception {
         EndpointPolicy policy = policies.policyOf(handler(new Plain(), "everything")).orElseThrow();
 
@@ -160,6 +183,45 @@ class EndpointPoliciesTest {
 
         @Idempotent(methods = "PUT")
         void update() {
+        }
+    }
+
+    /**
+     * An interface as OpenAPI Generator writes it ({@code interfaceOnly} or {@code delegatePattern}),
+     * the annotation coming from the operation's {@code x-operation-extra-annotation}.
+     */
+    interface PaymentsApi {
+        @Idempotent(keyRequired = true, ttl = "48h")
+        void create();
+
+        void list();
+    }
+
+    static class PaymentsController implements PaymentsApi {
+        @Override
+        public void create() {
+        }
+
+        @Override
+        public void list() {
+        }
+    }
+
+    static class OverridingPaymentsController extends PaymentsController {
+        @Override
+        @Idempotent(ttl = "1h")
+        public void create() {
+        }
+    }
+
+    @Idempotent(ttl = "2h")
+    interface RefundsApi {
+        void create();
+    }
+
+    static class RefundsController implements RefundsApi {
+        @Override
+        public void create() {
         }
     }
 }

@@ -2,6 +2,9 @@ package io.github.idempotency.spring.testapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -9,7 +12,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +26,9 @@ import org.springframework.beans.factory.annotation.Value;
  * The idempotency protocol over real HTTP, the same for every Spring web stack: subclassed by the
  * Spring MVC checks and the WebFlux checks, each a {@code @SpringBootTest} at a random port of a
  * test application that offers the same endpoints ({@code /orders}, {@code /orders/slow},
- * {@code /orders/out-of-stock}) with HTTP Basic users alice and bob, and the beans
- * {@link Executions} and {@link Gate}.
+ * {@code /orders/out-of-stock}, and {@code /notes} without {@code @Idempotent}) with HTTP Basic
+ * users alice and bob, the beans {@link Executions} and {@link Gate}, and springdoc's
+ * {@code /v3/api-docs}.
  */
 public abstract class HttpProtocolChecks {
 
@@ -304,6 +310,87 @@ public abstract class HttpProtocolChecks {
             assertThat(new String(start, StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
             socket.setSoLinger(true, 0); // close with a reset, as a client that gives up does
         }
+    }
+
+    // ---- the OpenAPI document (springdoc)
+
+    @Test
+    void theOpenApiDocumentDescribesTheIdempotencyOfGuardedOperationsOnly() throws Exception {
+        JsonNode document = openApiDocument();
+
+        assertDocumentsIdempotency(document.at("/paths/~1orders/post"), true, "24h");
+        assertThat(document.at("/components/schemas/Problem/properties/type/format").asText()).isEqualTo("uri");
+        assertNotDocumented(document.at("/paths/~1notes/post"));
+        assertThat(document.toString()).doesNotContain("x-idempotency");
+    }
+
+    /** @return {@code /v3/api-docs}, as alice */
+    protected JsonNode openApiDocument() throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(uri("/v3/api-docs")).header("Authorization", basic("alice")));
+        assertThat(response.statusCode()).as(text(response)).isEqualTo(200);
+        return new ObjectMapper().readTree(response.body());
+    }
+
+    /**
+     * @param operation an operation of the document
+     * @param keyRequired whether the key header is required
+     * @param ttl the TTL as the description names it ({@code 24h})
+     * @param declared statuses the application documented itself, kept as they are
+     */
+    protected static void assertDocumentsIdempotency(JsonNode operation, boolean keyRequired, String ttl,
+            String... declared) {
+        assertThat(operation.isMissingNode()).as("operation documented").isFalse();
+        JsonNode key = keyParameter(operation);
+        assertThat(key.isMissingNode()).as("Idempotency-Key parameter of %s", operation).isFalse();
+        assertThat(key.path("required").asBoolean()).isEqualTo(keyRequired);
+        assertThat(key.at("/schema/minLength").asInt()).isEqualTo(1);
+        assertThat(key.at("/schema/maxLength").asInt()).isEqualTo(255);
+        assertThat(key.at("/schema/type").toString()).contains("string");
+
+        JsonNode responses = operation.path("responses");
+        List<String> library = new ArrayList<>(List.of("400", "409", "413", "422", "503"));
+        library.removeAll(List.of(declared));
+        for (String status : library) {
+            assertThat(responses.at("/" + status + "/content/application~1problem+json/schema/$ref").asText())
+                    .as("response %s of %s", status, operation).isEqualTo("#/components/schemas/Problem");
+        }
+        for (String status : List.of("409", "503")) {
+            if (library.contains(status)) {
+                assertThat(responses.at("/" + status + "/headers/Retry-After/schema/type").toString()).contains("integer");
+            }
+        }
+        assertThat(responses.at("/503/description").asText()).contains("/problems/idempotency-store-unavailable");
+        assertThat(responses.at("/400/description").asText()).contains("invalid-idempotency-key");
+        assertThat(responses.at("/400/description").asText().contains("missing-idempotency-key")).isEqualTo(keyRequired);
+        List<String> successes = new ArrayList<>();
+        responses.fieldNames().forEachRemaining(status -> {
+            if (status.startsWith("2")) {
+                successes.add(status);
+                assertThat(responses.at("/" + status + "/headers/Idempotent-Replayed/schema/enum").toString())
+                        .isEqualTo("[\"true\"]");
+            }
+        });
+        assertThat(successes).isNotEmpty();
+        assertThat(operation.path("description").asText())
+                .contains("a retry with the same key within " + ttl + " gets the first response replayed")
+                .contains("per caller");
+    }
+
+    /** @param operation an operation of the document that the library does not guard */
+    protected static void assertNotDocumented(JsonNode operation) {
+        assertThat(operation.isMissingNode()).as("operation documented").isFalse();
+        assertThat(keyParameter(operation).isMissingNode()).isTrue();
+        assertThat(operation.path("responses").has("422")).isFalse();
+        assertThat(operation.toString()).doesNotContain("Idempotent-Replayed").doesNotContain("Idempotency-Key");
+    }
+
+    private static JsonNode keyParameter(JsonNode operation) {
+        for (JsonNode parameter : operation.path("parameters")) {
+            if ("Idempotency-Key".equals(parameter.path("name").asText()) && "header".equals(parameter.path("in").asText())) {
+                return parameter;
+            }
+        }
+        return MissingNode.getInstance();
     }
 
     protected HttpRequest.Builder post(String path, String user, String body) {
