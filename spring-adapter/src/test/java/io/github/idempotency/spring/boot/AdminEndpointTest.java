@@ -14,13 +14,20 @@ import io.github.idempotency.spring.boot.endpoint.IdempotencyEndpoint;
 import io.github.idempotency.store.jdbc.JdbcDialect;
 import io.github.idempotency.store.jdbc.JdbcIdempotencyStore;
 import io.github.idempotency.store.jdbc.TransactionalJdbcIdempotencyStore;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -28,7 +35,8 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 /**
  * The Actuator endpoint {@code idempotency} on Spring Boot 3.5, called as Actuator calls it: how
  * it names entries with the default and with an application's scope resolver, and what it answers
- * for a store that cannot inspect. The HTTP round trip is in the protocol checks.
+ * for a store that cannot inspect or fails, and that it is exposed only when the application says
+ * so. The HTTP round trip is in the protocol checks.
  */
 class AdminEndpointTest {
 
@@ -87,6 +95,38 @@ class AdminEndpointTest {
                     assertThat(answer.getStatus()).isEqualTo(501);
                     assertThat(answer.getBody().get("error").toString()).contains("cannot inspect or evict entries");
                 });
+    }
+
+    @Test
+    void aStoreThatFailsAnswers503WithItsError() {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:endpoint-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+
+        runner.withBean(DataSource.class, () -> h2)
+                .withPropertyValues("idempotency.store.type=jdbc")
+                .run(context -> {
+                    try (Connection connection = h2.getConnection(); Statement statement = connection.createStatement()) {
+                        statement.execute("DROP TABLE idempotency_entries");
+                    }
+
+                    WebEndpointResponse<Map<String, Object>> answer =
+                            context.getBean(IdempotencyEndpoint.class).evict("k", null, "POST", "/payments", null);
+
+                    assertThat(answer.getStatus()).isEqualTo(503);
+                    assertThat(answer.getBody().get("error").toString()).startsWith("JDBC idempotency store: evict on table");
+                });
+    }
+
+    @Test
+    void exposedOverHttpOnlyWhenTheApplicationExposesIt() {
+        WebApplicationContextRunner actuator = runner.withConfiguration(
+                AutoConfigurations.of(EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class));
+        EndpointId id = EndpointId.of("idempotency");
+
+        actuator.run(context -> assertThat(context.getBean(PathMappedEndpoints.class).getEndpoint(id)).isNull());
+        actuator.withPropertyValues("management.endpoints.web.exposure.include=idempotency")
+                .run(context -> assertThat(context.getBean(PathMappedEndpoints.class).getPath(id))
+                        .isEqualTo("/actuator/idempotency"));
     }
 
     @Test
