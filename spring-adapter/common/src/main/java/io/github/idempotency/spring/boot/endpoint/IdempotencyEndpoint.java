@@ -9,6 +9,7 @@ import io.github.idempotency.core.store.InspectableStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -30,18 +31,23 @@ import org.springframework.lang.Nullable;
  *
  * <p>Answers: {@code 200} with the entry (or {@code "evicted": true}); {@code 404} when there is no
  * live entry; {@code 400} for parameters that do not name an entry; {@code 501} when the store is
- * not an {@link InspectableStore}; {@code 503} when the store cannot answer. Every answer names the
- * {@code scope} and {@code key} it looked at.
+ * not an {@link InspectableStore}; {@code 503} when the store cannot answer. Every answer but
+ * {@code 400} names the {@code scope} and {@code key} it looked at.
  */
 @WebEndpoint(id = "idempotency")
 public final class IdempotencyEndpoint {
 
     private static final int STATUS_NOT_IMPLEMENTED = 501;
 
-    private final IdempotencyStore store;
+    private final Supplier<IdempotencyStore> store;
     private final boolean defaultScopes;
 
-    IdempotencyEndpoint(IdempotencyStore store, ScopeResolver scopeResolver) {
+    /**
+     * @param store the store, looked up at each call (so that a missing store fails startup with
+     *     the store configuration's message, not this endpoint's)
+     * @param scopeResolver the application's scope resolver
+     */
+    IdempotencyEndpoint(Supplier<IdempotencyStore> store, ScopeResolver scopeResolver) {
         this.store = store;
         this.defaultScopes = scopeResolver == ScopeResolver.principalMethodRoute();
     }
@@ -123,8 +129,10 @@ public final class IdempotencyEndpoint {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("scope", entry.scope());
         answer.put("key", entry.key());
-        if (!(store instanceof InspectableStore inspectable)) {
-            answer.put("error", "The store " + store + " cannot inspect or evict entries (it is not an InspectableStore)");
+        IdempotencyStore current = store.get();
+        if (!(current instanceof InspectableStore inspectable)) {
+            answer.put("error", "The store " + current
+                    + " cannot inspect or evict entries (it is not an InspectableStore)");
             return new WebEndpointResponse<>(answer, STATUS_NOT_IMPLEMENTED);
         }
         try {

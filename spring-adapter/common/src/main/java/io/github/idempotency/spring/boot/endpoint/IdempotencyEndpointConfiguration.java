@@ -20,7 +20,9 @@ public class IdempotencyEndpointConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    IdempotencyEndpoint idempotencyEndpoint(IdempotencyStore store, ObjectProvider<ScopeResolver> scopeResolver) {
-        return new IdempotencyEndpoint(store, scopeResolver.getIfAvailable(ScopeResolver::principalMethodRoute));
+    IdempotencyEndpoint idempotencyEndpoint(ObjectProvider<IdempotencyStore> store,
+            ObjectProvider<ScopeResolver> scopeResolver) {
+        return new IdempotencyEndpoint(store::getObject,
+                scopeResolver.getIfAvailable(ScopeResolver::principalMethodRoute));
     }
 }
