@@ -620,8 +620,8 @@ public final class IdempotencyEngine implements AutoCloseable {
                     renewAtNanos = startedAt + renewalIntervalNanos;
                 } else if (!finished.get()) { // a renewal racing completion finds the record: not a loss
                     running.remove(this);
-                    log.warn("Lost the claim on {} {} while its handler runs (lease expired and taken over);"
-                            + " its response will not be stored", request.method(), request.route());
+                    log.warn("Lost the claim on {} {} while its handler runs (lease expired and taken over, or"
+                            + " evicted); its response will not be stored", request.method(), request.route());
                 }
             } catch (RuntimeException e) {
                 renewAtNanos = nanoTime.getAsLong() + Math.max(1, leaseNanos / 10);
@@ -695,7 +695,7 @@ public final class IdempotencyEngine implements AutoCloseable {
         }
 
         private void logLost() {
-            log.warn("Response of {} {} not stored: the claim was lost (lease expired and taken over)",
+            log.warn("Response of {} {} not stored: the claim was lost (lease expired and taken over, or evicted)",
                     request.method(), request.route());
         }
 

@@ -1,9 +1,8 @@
 package io.github.idempotency.core.scope;
 
 import io.github.idempotency.core.RequestView;
-import java.util.Optional;
 
-/** {@link ScopeResolver#principalMethodRoute()}. */
+/** The default {@link ScopeResolver}: one instance, so that it can be told from an application's own. */
 final class PrincipalMethodRoute implements ScopeResolver {
 
     static final PrincipalMethodRoute INSTANCE = new PrincipalMethodRoute();
@@ -13,15 +12,11 @@ final class PrincipalMethodRoute implements ScopeResolver {
 
     @Override
     public String resolve(RequestView request) {
-        Optional<String> named = request.principal();
-        String principal = named.orElse("");
-        String method = request.method();
-        String route = request.route();
-        return new StringBuilder(principal.length() + method.length() + route.length() + 16)
-                .append(named.isPresent() ? "p" : "a")
-                .append(principal.length()).append(':').append(principal)
-                .append(method.length()).append(':').append(method)
-                .append(route)
-                .toString();
+        return ScopeResolver.principalMethodRouteScope(request.principal(), request.method(), request.route());
+    }
+
+    @Override
+    public String toString() {
+        return "ScopeResolver.principalMethodRoute()";
     }
 }

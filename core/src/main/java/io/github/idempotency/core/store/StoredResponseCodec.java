@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The binary form of a {@link StoredResponse} for stores that keep bytes (Redis, JDBC): versioned,
@@ -78,20 +79,8 @@ public final class StoredResponseCodec {
      *     bytes after the body); the message names what is wrong and at which offset
      */
     public static StoredResponse decode(byte[] encoded) {
-        if (encoded.length < 3 || encoded[0] != MAGIC_0 || encoded[1] != MAGIC_1) {
-            throw new IllegalArgumentException("not an encoded stored response: expected magic bytes 0x494B ('IK'), found "
-                    + hexPrefix(encoded));
-        }
-        if (encoded[2] != VERSION) {
-            throw new IllegalArgumentException("unknown stored response version " + (encoded[2] & 0xFF)
-                    + " (this library reads version " + VERSION + ")");
-        }
         Reader in = new Reader(encoded, 3);
-        int status = in.readUnsignedShort("status");
-        if (status < 100 || status > 999) {
-            throw new IllegalArgumentException("encoded stored response holds status " + status
-                    + ", not a three-digit HTTP status");
-        }
+        int status = readPreamble(encoded, in);
         int headerCount = in.readLength("header count");
         // Each header takes at least two length fields: a count beyond that cannot be honest.
         if (headerCount > in.remaining() / (2 * LENGTH_BYTES)) {
@@ -111,6 +100,64 @@ public final class StoredResponseCodec {
                     + " unexpected bytes after the body (offset " + in.at + ")");
         }
         return new StoredResponse(status, headers, Arrays.copyOfRange(encoded, bodyStart, bodyStart + bodyLength));
+    }
+
+    /**
+     * Reads the status and the body length of an encoded response from its first bytes, skipping
+     * the header lines without decoding them and never reading the body: what a store needs to
+     * describe a record without fetching all of it.
+     *
+     * @param start the encoded form produced by {@link #encode(StoredResponse)}, or its first bytes
+     * @return the status and the body length; empty when {@code start} ends before the body length
+     *     (a prefix too short, or a truncated response)
+     * @throws IllegalArgumentException if the bytes are not a stored response of a known version,
+     *     or a length in them is corrupt
+     */
+    public static Optional<Outline> outline(byte[] start) {
+        if (start.length < PREAMBLE_BYTES) {
+            return Optional.empty();
+        }
+        Reader in = new Reader(start, 3);
+        int status = readPreamble(start, in);
+        int headerCount = in.readLength("header count");
+        for (long part = 0; part < 2L * headerCount; part++) {
+            if (in.remaining() < LENGTH_BYTES) {
+                return Optional.empty();
+            }
+            int length = in.readLength("header line length");
+            if (in.remaining() < length) {
+                return Optional.empty();
+            }
+            in.take(length, "header line");
+        }
+        return in.remaining() < LENGTH_BYTES ? Optional.empty() : Optional.of(new Outline(status, in.readLength("body length")));
+    }
+
+    /**
+     * What {@link #outline(byte[])} reads of an encoded response.
+     *
+     * @param status the HTTP status
+     * @param bodyBytes the length of the body in bytes
+     */
+    public record Outline(int status, int bodyBytes) {
+    }
+
+    /** Checks the magic bytes and the version, then reads the status with {@code in}, placed after them. */
+    private static int readPreamble(byte[] encoded, Reader in) {
+        if (encoded.length < 3 || encoded[0] != MAGIC_0 || encoded[1] != MAGIC_1) {
+            throw new IllegalArgumentException("not an encoded stored response: expected magic bytes 0x494B ('IK'), found "
+                    + hexPrefix(encoded));
+        }
+        if (encoded[2] != VERSION) {
+            throw new IllegalArgumentException("unknown stored response version " + (encoded[2] & 0xFF)
+                    + " (this library reads version " + VERSION + ")");
+        }
+        int status = in.readUnsignedShort("status");
+        if (status < 100 || status > 999) {
+            throw new IllegalArgumentException("encoded stored response holds status " + status
+                    + ", not a three-digit HTTP status");
+        }
+        return status;
     }
 
     /** The number of bytes {@link #writeUtf8Bytes} writes for {@code s}. */

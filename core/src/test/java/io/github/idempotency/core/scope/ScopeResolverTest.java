@@ -3,6 +3,7 @@ package io.github.idempotency.core.scope;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.idempotency.core.TestRequest;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ScopeResolverTest {
@@ -37,5 +38,20 @@ class ScopeResolverTest {
         assertThat(DEFAULT.resolve(anonymous.withPrincipal("a4:POST"))).isNotEqualTo(DEFAULT.resolve(anonymous));
         assertThat(DEFAULT.resolve(TestRequest.post("/b").withPrincipal("a")))
                 .isNotEqualTo(DEFAULT.resolve(TestRequest.post("b").withPrincipal("a/")));
+    }
+
+    @Test
+    void theScopeOfGivenPartsIsTheScopeOfARequestWithThem() {
+        assertThat(ScopeResolver.principalMethodRouteScope(Optional.of("alice"), "POST", "/payments"))
+                .isEqualTo(DEFAULT.resolve(TestRequest.post("/payments").withPrincipal("alice")))
+                .isEqualTo("p5:alice4:POST/payments");
+        assertThat(ScopeResolver.principalMethodRouteScope(Optional.empty(), "POST", "/payments"))
+                .isEqualTo(DEFAULT.resolve(TestRequest.post("/payments")))
+                .isEqualTo("a0:4:POST/payments");
+    }
+
+    @Test
+    void theDefaultIsOneInstance() {
+        assertThat(ScopeResolver.principalMethodRoute()).isSameAs(DEFAULT);
     }
 }

@@ -3,6 +3,7 @@ package io.github.idempotency.core.store;
 import static io.github.idempotency.core.store.Stages.resultOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.idempotency.core.fingerprint.Fingerprint;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +43,9 @@ import reactor.blockhound.BlockHound;
  * block the thread that calls them: one test calls them on a thread that BlockHound watches, so
  * the test JVM needs {@code -XX:+AllowRedefinitionToAddDeleteMethods} (JDK 13+) and BlockHound
  * on the test class path.
+ *
+ * <p>A store that implements {@link InspectableStore} also runs the inspection and eviction tests;
+ * they are skipped for a store that does not.
  */
 public abstract class IdempotencyStoreContract {
 
@@ -611,7 +615,154 @@ public abstract class IdempotencyStoreContract {
         assertThat(onNonBlockingThread(otherClaim::releaseAsync)).isTrue();
     }
 
+    // --- inspection and eviction (InspectableStore) ----------------------------------------------
+
+    @Test
+    void inspectAndEvictFindNothingOnAFreshKey() {
+        InspectableStore inspectable = inspectableStore();
+        EntryKey key = freshKey();
+
+        assertThat(inspectable.inspect(key)).isEmpty();
+        assertThat(inspectable.evict(key)).isFalse();
+        acquired(claimWithNewFingerprint(key));
+    }
+
+    @Test
+    void inspectShowsAnInFlightClaimAsAClaimDoesAndLeavesItHeld() {
+        InspectableStore inspectable = inspectableStore();
+        EntryKey key = freshKey();
+        Fingerprint holder = fingerprint();
+        Claim claim = acquire(key, holder, LONG_LEASE);
+        ClaimResult.InFlight seen = inFlight(claimWithNewFingerprint(key));
+
+        EntrySummary summary = inspectable.inspect(key).orElseThrow();
+
+        assertThat(summary).isInstanceOf(EntrySummary.InFlight.class);
+        assertThat(summary.fingerprint()).isEqualTo(holder);
+        assertThat(summary.expiresAt()).isCloseTo(seen.leaseExpiresAt(), within(1, ChronoUnit.SECONDS));
+        assertThat(claim.complete(textResponse(201, "done"), TTL)).isTrue();
+    }
+
+    @Test
+    void inspectShowsARecordStatusAndBodySizeAndLeavesItStored() {
+        InspectableStore inspectable = inspectableStore();
+        EntryKey key = freshKey();
+        Fingerprint holder = fingerprint();
+        StoredResponse response = new StoredResponse(201,
+                List.of(new ResponseHeader("Content-Type", "application/json"), new ResponseHeader("X-Grüße", "日本語 😀")),
+                "{\"id\":\"pay_1\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(acquire(key, holder, LONG_LEASE).complete(response, TTL)).isTrue();
+        ClaimResult.Completed seen = completed(claimWithNewFingerprint(key));
+
+        EntrySummary summary = inspectable.inspect(key).orElseThrow();
+
+        assertThat(summary).isEqualTo(new EntrySummary.Completed(holder, summary.expiresAt(), 201, response.body().length));
+        assertThat(summary.expiresAt()).isCloseTo(seen.expiresAt(), within(1, ChronoUnit.SECONDS));
+        assertThat(completed(claimWithNewFingerprint(key)).response()).isEqualTo(response);
+    }
+
+    @Test
+    void inspectSizesRecordsWithEmptyBodiesAndWithLongHeaderLines() {
+        InspectableStore inspectable = inspectableStore();
+        StoredResponse empty = new StoredResponse(204, List.of(), new byte[0]);
+        List<ResponseHeader> longLines = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            longLines.add(new ResponseHeader("X-Long-" + i, "v".repeat(1000)));
+        }
+        byte[] body = new byte[70_000];
+        new Random(7).nextBytes(body);
+        StoredResponse longHeaders = new StoredResponse(200, longLines, body);
+
+        for (StoredResponse response : List.of(empty, longHeaders)) {
+            EntryKey key = freshKey();
+            assertThat(acquire(key, fingerprint(), LONG_LEASE).complete(response, TTL)).isTrue();
+
+            EntrySummary.Completed summary = (EntrySummary.Completed) inspectable.inspect(key).orElseThrow();
+
+            assertThat(summary.status()).isEqualTo(response.status());
+            assertThat(summary.bodyBytes()).isEqualTo(response.body().length);
+        }
+    }
+
+    @Test
+    void evictingARecordMakesTheNextClaimAcquireTheKey() {
+        InspectableStore inspectable = inspectableStore();
+        EntryKey key = freshKey();
+        Claim first = acquire(key, fingerprint(), LONG_LEASE);
+        assertThat(first.complete(textResponse(201, "first"), TTL)).isTrue();
+
+        assertThat(inspectable.evict(key)).isTrue();
+
+        assertThat(inspectable.inspect(key)).isEmpty();
+        assertThat(inspectable.evict(key)).isFalse();
+        Claim second = acquired(claimWithNewFingerprint(key));
+        assertThat(second.fencingToken()).isNotEqualTo(first.fencingToken());
+        StoredResponse response = textResponse(201, "second");
+        assertThat(second.complete(response, TTL)).isTrue();
+        assertThat(completed(claimWithNewFingerprint(key)).response()).isEqualTo(response);
+    }
+
+    @Test
+    void evictedClaimCannotCompleteReleaseOrRenewNorTouchTheNextHolderClaim() {
+        InspectableStore inspectable = inspectableStore();
+        EntryKey key = freshKey();
+        Claim evicted = acquire(key, fingerprint(), LONG_LEASE);
+
+        assertThat(inspectable.evict(key)).isTrue();
+
+        assertThat(evicted.complete(textResponse(201, "evicted"), TTL)).isFalse();
+        assertThat(evicted.renew(LONG_LEASE)).isFalse();
+        assertThat(evicted.release()).isFalse();
+        assertThat(inspectable.inspect(key)).isEmpty();
+        Fingerprint nextHolder = fingerprint();
+        Claim next = acquire(key, nextHolder, LONG_LEASE);
+        assertThat(evicted.complete(textResponse(201, "stale"), TTL)).isFalse();
+        assertThat(evicted.release()).isFalse();
+        assertThat(inspectable.inspect(key).orElseThrow().fingerprint()).isEqualTo(nextHolder);
+        assertThat(next.complete(textResponse(201, "next"), TTL)).isTrue();
+    }
+
+    @Test
+    void evictingOneScopeLeavesTheSameKeyInAnotherScope() {
+        InspectableStore inspectable = inspectableStore();
+        String key = "key-" + UUID.randomUUID();
+        EntryKey alice = new EntryKey("alice-" + UUID.randomUUID(), key);
+        EntryKey bob = new EntryKey("bob-" + UUID.randomUUID(), key);
+        assertThat(acquire(alice, fingerprint(), LONG_LEASE).complete(textResponse(201, "alice"), TTL)).isTrue();
+        StoredResponse bobResponse = textResponse(201, "bob");
+        assertThat(acquire(bob, fingerprint(), LONG_LEASE).complete(bobResponse, TTL)).isTrue();
+
+        assertThat(inspectable.evict(alice)).isTrue();
+
+        assertThat(inspectable.inspect(alice)).isEmpty();
+        assertThat(inspectable.inspect(bob)).isPresent();
+        assertThat(completed(claimWithNewFingerprint(bob)).response()).isEqualTo(bobResponse);
+    }
+
+    @Test
+    void expiredClaimsAndRecordsAreNeitherInspectedNorEvicted() {
+        InspectableStore inspectable = inspectableStore();
+        EntryKey claimed = freshKey();
+        EntryKey recorded = freshKey();
+        acquire(claimed, fingerprint(), expiryUnit());
+        assertThat(acquire(recorded, fingerprint(), LONG_LEASE).complete(textResponse(201, "short-lived"), expiryUnit())).isTrue();
+
+        letTimePass(beyond(expiryUnit()));
+
+        for (EntryKey key : List.of(claimed, recorded)) {
+            assertThat(inspectable.inspect(key)).as("inspect %s", key).isEmpty();
+            assertThat(inspectable.evict(key)).as("evict %s", key).isFalse();
+            acquired(claimWithNewFingerprint(key));
+        }
+    }
+
     // --- helpers ---------------------------------------------------------------------------------
+
+    /** The store under test as an {@link InspectableStore}; the test is skipped for a store without the capability. */
+    private InspectableStore inspectableStore() {
+        assumeTrue(store instanceof InspectableStore, () -> store + " is not an InspectableStore");
+        return (InspectableStore) store;
+    }
 
     private static EntryKey freshKey() {
         return new EntryKey("contract-" + UUID.randomUUID(), "key-" + UUID.randomUUID());

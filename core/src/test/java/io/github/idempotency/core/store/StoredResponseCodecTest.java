@@ -199,6 +199,31 @@ class StoredResponseCodecTest {
     }
 
     @Property
+    void outlineOfAnyResponseIsItsStatusAndBodyLength(@ForAll("responses") StoredResponse response) {
+        assertThat(StoredResponseCodec.outline(StoredResponseCodec.encode(response)))
+                .contains(new StoredResponseCodec.Outline(response.status(), response.body().length));
+    }
+
+    @Test
+    void outlineNeedsTheBytesUpToTheBodyLengthAndNoneOfTheBody() {
+        byte[] encoded = StoredResponseCodec.encode(RESPONSE);
+        int bodyStart = encoded.length - RESPONSE.body().length;
+
+        assertThat(StoredResponseCodec.outline(Arrays.copyOf(encoded, bodyStart)))
+                .contains(new StoredResponseCodec.Outline(201, 3));
+        for (int length = 0; length < bodyStart; length++) {
+            assertThat(StoredResponseCodec.outline(Arrays.copyOf(encoded, length))).as("the first %d bytes", length).isEmpty();
+        }
+    }
+
+    @Test
+    void outlineRefusesForeignBytes() {
+        assertThatThrownBy(() -> StoredResponseCodec.outline("{\"status\":200}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("magic");
+    }
+
+    @Property
     void encodedSizeIsExactlyTheLayoutSize(@ForAll @IntRange(min = 100, max = 999) int status,
             @ForAll @Size(max = 300) byte[] body) {
         StoredResponse response = new StoredResponse(status, List.of(), body);

@@ -27,7 +27,8 @@ import org.springframework.boot.test.context.SpringBootTest;
  * supports; nothing here depends on the line.
  */
 @SpringBootTest(classes = ProtocolTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "management.endpoint.health.show-components=always")
+        properties = {"management.endpoint.health.show-components=always",
+            "management.endpoints.web.exposure.include=health,idempotency"})
 public abstract class ProtocolChecks extends HttpProtocolChecks {
 
     @Autowired
@@ -48,7 +49,7 @@ public abstract class ProtocolChecks extends HttpProtocolChecks {
 
     @Test
     void actuatorReportsTheStoresHealth() throws Exception {
-        HttpResponse<byte[]> health = send(java.net.http.HttpRequest.newBuilder(uri("/actuator/health/idempotencyStore"))
+        HttpResponse<byte[]> health = send(HttpRequest.newBuilder(uri("/actuator/health/idempotencyStore"))
                 .header("Authorization", basic("alice")));
 
         assertThat(health.statusCode()).isEqualTo(200);

@@ -8,13 +8,16 @@ import io.github.idempotency.core.store.Claim;
 import io.github.idempotency.core.store.ClaimRequest;
 import io.github.idempotency.core.store.ClaimResult;
 import io.github.idempotency.core.store.EntryKey;
+import io.github.idempotency.core.store.EntrySummary;
 import io.github.idempotency.core.store.IdempotencyStore;
+import io.github.idempotency.core.store.InspectableStore;
 import io.github.idempotency.core.store.ResponseHeader;
 import io.github.idempotency.core.store.StoredResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,6 +58,10 @@ import java.util.function.UnaryOperator;
  * their TTL. Claims are not in the cache and never evicted for size (only their lease ends them),
  * so a full store never lets two requests with the same key run at once.
  *
+ * <p><b>Inspection.</b> {@link #inspect(EntryKey)} reads the entry as a claim would;
+ * {@link #evict(EntryKey)} removes the claim first, then the record, so that a complete racing
+ * with it either fails its fencing check or has stored its record, which is then removed.
+ *
  * <p><b>Non-blocking path.</b> Every operation is a few map reads and updates in the heap that
  * never wait for I/O, a timer or another request, so the SPI's default {@code ...Async} methods,
  * which run the blocking method on the calling thread and return a completed stage, are right for
@@ -65,7 +72,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>Instances are thread-safe.
  */
-public final class InMemoryIdempotencyStore implements IdempotencyStore {
+public final class InMemoryIdempotencyStore implements InspectableStore {
 
     /** The default bound on the total weight of stored records: 256 MiB. */
     public static final long DEFAULT_MAXIMUM_WEIGHT_BYTES = 256L * 1024 * 1024;
@@ -141,6 +148,30 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         }
     }
 
+    @Override
+    public Optional<EntrySummary> inspect(EntryKey key) {
+        long now = clock.millis();
+        Completed record = liveRecord(key, now);
+        if (record == null) {
+            InFlight claim = claims.get(key);
+            if (claim != null && claim.isLiveAt(now)) {
+                return Optional.of(claim.summary());
+            }
+            // A complete stores the record before it removes its claim: one that finished between
+            // the two reads above left a record to find now.
+            record = liveRecord(key, now);
+        }
+        return record == null ? Optional.empty() : Optional.of(record.summary());
+    }
+
+    @Override
+    public boolean evict(EntryKey key) {
+        long now = clock.millis();
+        InFlight claim = claims.remove(key);
+        Completed record = recordMap.remove(key);
+        return claim != null && claim.isLiveAt(now) || record != null && record.isLiveAt(now);
+    }
+
     private Completed liveRecord(EntryKey key, long now) {
         Completed record = recordMap.get(key);
         return record != null && record.isLiveAt(now) ? record : null;
@@ -193,6 +224,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
         abstract ClaimResult answer();
 
+        abstract EntrySummary summary();
+
         final boolean isLiveAt(long nowMillis) {
             return nowMillis < expiresAtMillis;
         }
@@ -215,6 +248,11 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
             return new ClaimResult.InFlight(fingerprint, expiresAt());
         }
 
+        @Override
+        EntrySummary summary() {
+            return new EntrySummary.InFlight(fingerprint, expiresAt());
+        }
+
         boolean isHeldBy(long token, long nowMillis) {
             return fencingToken == token && isLiveAt(nowMillis);
         }
@@ -231,6 +269,11 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         @Override
         ClaimResult answer() {
             return new ClaimResult.Completed(fingerprint, response, expiresAt());
+        }
+
+        @Override
+        EntrySummary summary() {
+            return new EntrySummary.Completed(fingerprint, expiresAt(), response.status(), response.body().length);
         }
 
         int weightBytes() {

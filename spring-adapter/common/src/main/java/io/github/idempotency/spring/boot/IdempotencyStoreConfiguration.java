@@ -6,6 +6,7 @@ import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
 import io.github.idempotency.spring.aot.IdempotencyRuntimeHints;
+import io.github.idempotency.spring.boot.endpoint.IdempotencyEndpointConfiguration;
 import io.github.idempotency.spring.boot.health.IdempotencyHealthConfiguration;
 import io.github.idempotency.spring.internal.ScheduledPurge;
 import io.github.idempotency.store.jdbc.JdbcDialect;
@@ -51,7 +52,8 @@ import org.springframework.util.ClassUtils;
  * {@link DataSource}) is missing fails startup with an {@link IdempotencyConfigurationException} naming what to
  * add (see {@link #requiredStore}). Stores that open connections or threads of their own are closed
  * with the context. With Spring Boot Actuator, the store's health indicator
- * ({@link IdempotencyHealthConfiguration}).
+ * ({@link IdempotencyHealthConfiguration}) and the endpoint {@code idempotency}
+ * ({@link IdempotencyEndpointConfiguration}).
  *
  * <p>Not an auto-configuration itself: the importing one carries the conditions
  * ({@code idempotency.enabled}, the application type) and the ordering after the data source and
@@ -59,7 +61,7 @@ import org.springframework.util.ClassUtils;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(IdempotencyProperties.class)
-@Import(IdempotencyHealthConfiguration.class)
+@Import({IdempotencyHealthConfiguration.class, IdempotencyEndpointConfiguration.class})
 @ImportRuntimeHints(IdempotencyRuntimeHints.class)
 public class IdempotencyStoreConfiguration {
 

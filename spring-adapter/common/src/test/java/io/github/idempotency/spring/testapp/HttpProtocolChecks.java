@@ -27,8 +27,8 @@ import org.springframework.beans.factory.annotation.Value;
  * Spring MVC checks and the WebFlux checks, each a {@code @SpringBootTest} at a random port of a
  * test application that offers the same endpoints ({@code /orders}, {@code /orders/slow},
  * {@code /orders/out-of-stock}, and {@code /notes} without {@code @Idempotent}) with HTTP Basic
- * users alice and bob, the beans {@link Executions} and {@link Gate}, and springdoc's
- * {@code /v3/api-docs}.
+ * users alice and bob, the beans {@link Executions} and {@link Gate}, springdoc's
+ * {@code /v3/api-docs} and the Actuator endpoint {@code idempotency} exposed.
  */
 public abstract class HttpProtocolChecks {
 
@@ -184,6 +184,41 @@ public abstract class HttpProtocolChecks {
                 .POST(HttpRequest.BodyPublishers.ofString(order(unique("mug"), 1))));
 
         assertThat(response.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void actuatorShowsAStoredEntryWithoutItsBodyAndEvictsItSoThatTheRetryRunsTheHandlerAgain() throws Exception {
+        String item = unique("lamp");
+        String key = UUID.randomUUID().toString();
+        HttpResponse<byte[]> first = send(post("/orders", "alice", order(item, 1)).header("Idempotency-Key", key));
+        assertThat(first.statusCode()).isEqualTo(201);
+        URI entry = uri("/actuator/idempotency?principal=alice&method=POST&route=%2Forders&key=" + key);
+
+        HttpResponse<byte[]> shown = send(HttpRequest.newBuilder(entry).header("Authorization", basic("alice")));
+
+        assertThat(shown.statusCode()).isEqualTo(200);
+        assertThat(text(shown))
+                .contains("\"scope\":\"p5:alice4:POST/orders\"", "\"key\":\"" + key + "\"", "\"state\":\"COMPLETED\"",
+                        "\"status\":201", "\"bodyBytes\":" + first.body().length, "\"expiresAt\":\"")
+                .doesNotContain(item, first.headers().firstValue("Location").orElseThrow());
+
+        HttpResponse<byte[]> evicted = send(HttpRequest.newBuilder(entry).header("Authorization", basic("alice")).DELETE());
+
+        assertThat(evicted.statusCode()).isEqualTo(200);
+        assertThat(text(evicted)).contains("\"evicted\":true");
+        assertThat(send(HttpRequest.newBuilder(entry).header("Authorization", basic("alice"))).statusCode()).isEqualTo(404);
+        HttpResponse<byte[]> retry = send(post("/orders", "alice", order(item, 1)).header("Idempotency-Key", key));
+        assertThat(retry.statusCode()).isEqualTo(201);
+        assertThat(retry.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(executions.of(item)).isEqualTo(2);
+    }
+
+    @Test
+    void actuatorAnswers400ForAnEntryItCannotName() throws Exception {
+        HttpResponse<byte[]> noRoute = send(HttpRequest.newBuilder(uri("/actuator/idempotency?method=POST&key=k"))
+                .header("Authorization", basic("alice")));
+
+        assertThat(noRoute.statusCode()).isEqualTo(400);
     }
 
     @Test

@@ -4,8 +4,10 @@ import io.github.idempotency.core.store.Claim;
 import io.github.idempotency.core.store.ClaimRequest;
 import io.github.idempotency.core.store.ClaimResult;
 import io.github.idempotency.core.store.EntryKey;
+import io.github.idempotency.core.store.EntrySummary;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
+import io.github.idempotency.core.store.InspectableStore;
 import io.github.idempotency.core.store.StoredResponse;
 import io.github.idempotency.core.store.StoredResponseCodec;
 import io.github.idempotency.store.jdbc.internal.BoundedExecutor;
@@ -26,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -53,6 +56,13 @@ import javax.sql.DataSource;
  * {@code expires_at} is at or before now; expired rows stay until a claim takes them over or
  * {@link #purgeExpired(int)} deletes them.
  *
+ * <p><b>Inspection.</b> {@link #inspect(EntryKey)} is one {@code SELECT} of the live row that
+ * reads only the first bytes of a record's response, enough for its status and body length (a
+ * second one reads the whole response in the rare case that its header lines run past them);
+ * {@link #evict(EntryKey)} is one {@code DELETE} of the live row. The
+ * {@linkplain #transactional(ConnectionSource) transactional mode} does not inspect: this store
+ * inspects and evicts the rows of both, as they share the table.
+ *
  * <p><b>Non-blocking path.</b> JDBC blocks, so {@link #claimAsync(ClaimRequest)} and the
  * {@code ...Async} methods of a claim hand the blocking operation to an executor and return at
  * once, without blocking the calling thread (an event loop, say); the stage completes on the
@@ -74,7 +84,7 @@ import javax.sql.DataSource;
  * is an {@link IdempotencyStoreException} naming the operation and the SQL state: thrown by the
  * blocking methods, the failure of the stage of the asynchronous ones, which never throw.
  */
-public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseable {
+public final class JdbcIdempotencyStore implements InspectableStore, AutoCloseable {
 
     /** The table name used unless {@link Builder#tableName(String)} says otherwise. */
     public static final String DEFAULT_TABLE_NAME = "idempotency_entries";
@@ -273,6 +283,20 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, AutoCloseab
     @Override
     public CompletionStage<ClaimResult> claimAsync(ClaimRequest request) {
         return async("claim", () -> claim(request));
+    }
+
+    /** {@inheritDoc} One {@code SELECT}, rarely two (see the class description). */
+    @Override
+    public Optional<EntrySummary> inspect(EntryKey key) {
+        String id = key.digest();
+        return run("inspect", connection -> statements.inspect(connection, statements.values("id", id), tableName));
+    }
+
+    /** {@inheritDoc} One {@code DELETE}. */
+    @Override
+    public boolean evict(EntryKey key) {
+        String id = key.digest();
+        return run("evict", connection -> statements.evict(connection, statements.values("id", id)));
     }
 
     /**

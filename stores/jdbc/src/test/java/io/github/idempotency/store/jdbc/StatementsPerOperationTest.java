@@ -49,6 +49,10 @@ class StatementsPerOperationTest {
             record("complete", counter, statements, connections);
             assertThat(store.claim(request(key))).isInstanceOf(ClaimResult.Completed.class);
             record("claim, completed", counter, statements, connections);
+            assertThat(store.inspect(key)).isPresent();
+            record("inspect", counter, statements, connections);
+            assertThat(store.evict(key)).isTrue();
+            record("evict", counter, statements, connections);
 
             EntryKey released = new EntryKey("count", UUID.randomUUID().toString());
             Claim toRelease = acquired(store.claim(request(released)));
@@ -95,6 +99,8 @@ class StatementsPerOperationTest {
         expected.put("renew", List.of("UPDATE"));
         expected.put("complete", List.of("UPDATE"));
         expected.put("claim, completed", claimFound);
+        expected.put("inspect", List.of("SELECT"));
+        expected.put("evict", List.of("DELETE"));
         expected.put("release", List.of("DELETE"));
         expected.put("claim, takeover", claimAcquired);
         expected.put("purgeExpired", List.of("DELETE"));

@@ -22,6 +22,8 @@ import java.util.Locale;
  * connection lost, although Redis may have run it already. A claim run again finds its own token
  * and is still acquired (not reported in flight, which would block the key for a lease with no one
  * holding it); a complete run again finds the response its first run stored and reports it stored.
+ * The one exception is evict, an administrative command: run again, it finds nothing left to
+ * delete and replies 0.
  */
 enum EntryScript {
 
@@ -78,7 +80,47 @@ enum EntryScript {
     /** ARGV: fencing token, lease in milliseconds. Replies 1 or 0. */
     RENEW(ScriptOutputType.INTEGER, ifHeld("""
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
-            """));
+            """)),
+
+    /**
+     * No ARGV. Replies {@code {0}} for no entry, {@code {1, fingerprint, pttl}} for a claim and
+     * {@code {2, fingerprint, pttl, status, body length}} for a record: the status and the body
+     * length are read from the encoded response (see {@code StoredResponseCodec}) on the server,
+     * so neither the body nor a header line is sent.
+     */
+    INSPECT(ScriptOutputType.MULTI, """
+            local entry = redis.call('HMGET', KEYS[1], 'state', 'fingerprint')
+            if not entry[1] then
+              return {0}
+            end
+            local pttl = redis.call('PTTL', KEYS[1])
+            if entry[1] == 'claim' then
+              return {1, entry[2], pttl}
+            elseif entry[1] ~= 'record' then
+              return redis.error_reply('entry ' .. KEYS[1] .. ' has the unknown state ' .. entry[1])
+            end
+            local response = redis.call('HGET', KEYS[1], 'response')
+            if string.sub(response, 1, 3) ~= 'IK\1' then
+              return redis.error_reply('entry ' .. KEYS[1] .. ' does not hold an encoded response of version 1')
+            end
+            local function u32(at)
+              if at + 3 > #response then
+                error('the encoded response of entry ' .. KEYS[1] .. ' is truncated at offset ' .. (at - 1))
+              end
+              local a, b, c, d = string.byte(response, at, at + 3)
+              return ((a * 256 + b) * 256 + c) * 256 + d
+            end
+            local at = 10
+            for _ = 1, 2 * u32(6) do
+              at = at + 4 + u32(at)
+            end
+            return {2, entry[2], pttl, string.byte(response, 4) * 256 + string.byte(response, 5), u32(at)}
+            """),
+
+    /** No ARGV. Deletes the entry, whatever it holds; replies 1 if there was one, else 0. */
+    EVICT(ScriptOutputType.INTEGER, """
+            return redis.call('DEL', KEYS[1])
+            """);
 
     private final ScriptOutputType output;
     private final byte[] source;

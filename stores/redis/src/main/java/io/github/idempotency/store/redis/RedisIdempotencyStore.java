@@ -5,8 +5,10 @@ import io.github.idempotency.core.store.Claim;
 import io.github.idempotency.core.store.ClaimRequest;
 import io.github.idempotency.core.store.ClaimResult;
 import io.github.idempotency.core.store.EntryKey;
+import io.github.idempotency.core.store.EntrySummary;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
+import io.github.idempotency.core.store.InspectableStore;
 import io.github.idempotency.core.store.StoredResponse;
 import io.github.idempotency.core.store.StoredResponseCodec;
 import io.lettuce.core.RedisClient;
@@ -26,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -79,6 +82,12 @@ import org.slf4j.LoggerFactory;
  * {@link #claimAsync(ClaimRequest)} must not do on an event loop, while {@code DRBG} draws without
  * I/O once seeded.
  *
+ * <h2>Inspection</h2>
+ * {@link #inspect(EntryKey)} is one script that reads the entry's state, fingerprint and
+ * {@code PTTL} and, for a record, the status and body length from the encoded response on the
+ * server: the body and the header lines never leave Redis. {@link #evict(EntryKey)} is one script
+ * that deletes the entry's key ({@code DEL}).
+ *
  * <h2>Blocking and non-blocking</h2>
  * Every operation is sent through Lettuce's asynchronous API. The {@code ...Async} methods
  * ({@link #claimAsync(ClaimRequest)}, and {@link Claim#completeAsync completeAsync},
@@ -98,7 +107,7 @@ import org.slf4j.LoggerFactory;
  * <p>Instances are thread-safe. They share the connection they were given; {@link #close()} closes
  * only what the store opened itself (see {@link #builder(RedisURI)}).
  */
-public final class RedisIdempotencyStore implements IdempotencyStore, AutoCloseable {
+public final class RedisIdempotencyStore implements InspectableStore, AutoCloseable {
 
     /** The key prefix used unless {@link Builder#keyPrefix(String)} sets another. */
     public static final String DEFAULT_KEY_PREFIX = "idempotency:";
@@ -111,6 +120,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
     private static final long ACQUIRED = 0;
     private static final long IN_FLIGHT = 1;
     private static final long COMPLETED = 2;
+    /** The inspect script's reply for no entry. */
+    private static final long ABSENT = 0;
 
     private final RedisScriptingAsyncCommands<byte[], byte[]> commands;
     private final String keyPrefix;
@@ -235,6 +246,21 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
         }
     }
 
+    /** {@inheritDoc} One {@code EVALSHA}, within the command timeout. */
+    @Override
+    public Optional<EntrySummary> inspect(EntryKey key) {
+        String redisKey = redisKey(key);
+        Instant sentAt = clock.instant();
+        return await(EntryScript.INSPECT, redisKey, run(EntryScript.INSPECT, redisKey, reply -> summary(reply, sentAt)));
+    }
+
+    /** {@inheritDoc} One {@code EVALSHA} running {@code DEL}, within the command timeout. */
+    @Override
+    public boolean evict(EntryKey key) {
+        String redisKey = redisKey(key);
+        return await(EntryScript.EVICT, redisKey, run(EntryScript.EVICT, redisKey, RedisIdempotencyStore::held));
+    }
+
     private IdempotencyStoreException probeFailure(String detail, Throwable cause) {
         return new IdempotencyStoreException("Redis did not answer" + (address == null ? "" : " at " + address) + ": "
                 + detail, cause);
@@ -263,11 +289,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
             return new ClaimResult.Acquired(new RedisClaim(key, redisKey, fencingToken));
         }
         Fingerprint fingerprint = Fingerprint.of(bytes(fields, 1));
-        long pttl = integer(fields, 2);
-        if (pttl < 0) {
-            throw new IllegalArgumentException("the entry has no expiry (PTTL " + pttl + ")");
-        }
-        Instant expiresAt = sentAt.plusMillis(pttl);
+        Instant expiresAt = expiresAt(sentAt, integer(fields, 2));
         if (state == IN_FLIGHT) {
             return new ClaimResult.InFlight(fingerprint, expiresAt);
         }
@@ -277,7 +299,35 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
         throw new IllegalArgumentException("unknown state " + state);
     }
 
-    /** The reply of a release, renew or complete script: 1 when the claim was held, else 0. */
+    private static Optional<EntrySummary> summary(Object reply, Instant sentAt) {
+        if (!(reply instanceof List<?> fields) || fields.isEmpty()) {
+            throw new IllegalArgumentException(String.valueOf(reply));
+        }
+        long state = integer(fields, 0);
+        if (state == ABSENT) {
+            return Optional.empty();
+        }
+        Fingerprint fingerprint = Fingerprint.of(bytes(fields, 1));
+        Instant expiresAt = expiresAt(sentAt, integer(fields, 2));
+        if (state == IN_FLIGHT) {
+            return Optional.of(new EntrySummary.InFlight(fingerprint, expiresAt));
+        }
+        if (state == COMPLETED) {
+            return Optional.of(new EntrySummary.Completed(fingerprint, expiresAt, Math.toIntExact(integer(fields, 3)),
+                    Math.toIntExact(integer(fields, 4))));
+        }
+        throw new IllegalArgumentException("unknown state " + state);
+    }
+
+    /** The instant an entry expires, from its remaining time to live as the script read it. */
+    private static Instant expiresAt(Instant sentAt, long pttl) {
+        if (pttl < 0) {
+            throw new IllegalArgumentException("the entry has no expiry (PTTL " + pttl + ")");
+        }
+        return sentAt.plusMillis(pttl);
+    }
+
+    /** The reply of a release, renew, complete or evict script: 1 when it acted, else 0. */
     private static boolean held(Object reply) {
         if (reply instanceof Long held && (held == 0 || held == 1)) {
             return held == 1;

@@ -81,6 +81,8 @@ class RedisRoundTripTest {
         assertThat(commandsOf(() -> claim[0] = acquire(newKey()))).as("claim on a new key")
                 .containsExactly("evalsha");
         assertThat(commandsOf(claim[0]::release)).as("release").containsExactly("evalsha");
+        assertThat(commandsOf(() -> store.inspect(key))).as("inspect").containsExactly("evalsha");
+        assertThat(commandsOf(() -> store.evict(key))).as("evict").containsExactly("evalsha");
     }
 
     @Test
@@ -112,6 +114,8 @@ class RedisRoundTripTest {
         claim.renew(LEASE);
         claim.complete(RESPONSE, TTL);
         acquire(newKey()).release();
+        store.inspect(newKey());
+        store.evict(newKey());
     }
 
     /** Starts reading the server's command feed; commands sent before are not on it. */

@@ -26,7 +26,8 @@ import org.springframework.boot.test.context.SpringBootTest;
  * BlockHound is installed for the whole test run (see the test resources), so a blocking call on
  * an event-loop thread fails the request that makes it.
  */
-@SpringBootTest(classes = ReactiveProtocolTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = ReactiveProtocolTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "management.endpoints.web.exposure.include=health,idempotency")
 public abstract class ReactiveProtocolChecks extends HttpProtocolChecks {
 
     @Autowired

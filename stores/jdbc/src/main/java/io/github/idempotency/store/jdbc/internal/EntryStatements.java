@@ -1,11 +1,14 @@
 package io.github.idempotency.store.jdbc.internal;
 
+import io.github.idempotency.core.store.EntrySummary;
+import io.github.idempotency.core.store.IdempotencyStoreException;
 import io.github.idempotency.store.jdbc.JdbcDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The statements of one entries table in one dialect, and how a claim runs them. Every statement is
@@ -61,6 +64,18 @@ public final class EntryStatements {
     static final String SELECT_ENTRY =
             "SELECT " + ENTRY_COLUMNS + ", :now AS now_ms FROM {table} WHERE id = :id";
 
+    /**
+     * The most bytes of the encoded response an inspection reads: enough for the status, the
+     * header lines of nearly any response and the body length, which is all it needs.
+     */
+    static final int INSPECTED_RESPONSE_BYTES = 8192;
+
+    /** The live row, with the first bytes of its response under the column name {@code response}. */
+    private static final String INSPECT = "SELECT state, fingerprint, fencing_token, expires_at, SUBSTRING(response, 1, "
+            + INSPECTED_RESPONSE_BYTES + ") AS response, :now AS now_ms FROM {table} WHERE id = :id AND expires_at > :now";
+
+    private static final String EVICT = "DELETE FROM {table} WHERE id = :id AND expires_at > :now";
+
     /** The row is the claim with the caller's fencing token. */
     static final String CLAIM_OF_TOKEN = "id = :id AND fencing_token = :token AND state = 'CLAIM'";
 
@@ -97,6 +112,8 @@ public final class EntryStatements {
     private final NamedSql renew;
     private final NamedSql release;
     private final NamedSql purge;
+    private final NamedSql inspect;
+    private final NamedSql evict;
 
     private EntryStatements(JdbcDialect dialect, String table, Clock clock) {
         boolean databaseTime = clock == null;
@@ -117,6 +134,8 @@ public final class EntryStatements {
             case MARIADB, MYSQL -> MYSQL_PURGE;
             case H2 -> H2_PURGE;
         }, table, dialect, databaseTime);
+        this.inspect = NamedSql.parse(INSPECT, table, dialect, databaseTime);
+        this.evict = NamedSql.parse(EVICT, table, dialect, databaseTime);
     }
 
     /**
@@ -173,6 +192,34 @@ public final class EntryStatements {
     /** @return whether the held claim was released */
     public boolean release(Connection connection, Map<String, Object> values) throws SQLException {
         return release.update(connection, values) == 1;
+    }
+
+    /**
+     * Reads the live row for an inspection: the first {@value #INSPECTED_RESPONSE_BYTES} bytes of a
+     * record's response, or all of it when its header lines run past them.
+     *
+     * @param tableName the entries table, for the message of a row that cannot be read
+     * @return what the row holds; empty if there is no live row
+     * @throws IdempotencyStoreException if the row is not a valid entry
+     */
+    public Optional<EntrySummary> inspect(Connection connection, Map<String, Object> values, String tableName)
+            throws SQLException {
+        String id = (String) values.get("id");
+        EntryRow row = inspect.queryRow(connection, values);
+        if (row == null) {
+            return Optional.empty();
+        }
+        Optional<EntrySummary> summary = row.summary(tableName, id, false);
+        if (summary.isPresent()) {
+            return summary;
+        }
+        row = selectEntry.queryRow(connection, values);
+        return row == null || row.expired() ? Optional.empty() : row.summary(tableName, id, true);
+    }
+
+    /** @return whether a live row was deleted */
+    public boolean evict(Connection connection, Map<String, Object> values) throws SQLException {
+        return evict.update(connection, values) == 1;
     }
 
     /** @return the number of expired rows deleted */
