@@ -9,7 +9,12 @@
 # 5 x 2 s warm-up, 5 x 2 s measured; load 3 rounds, 20 s warm-up, 20 s measured per scenario and
 # round. The load benchmark runs every scenario once per round, against a fresh server each time,
 # and reports medians over the rounds (--rounds=N to change their number), with the server's and
-# its own CPU time per request.
+# its own CPU time per request, latency percentiles and the server's GC pauses.
+# Load benchmark options include --server-heap=SIZE (the server JVM's -Xms and -Xmx, 2g by default)
+# and --server-cpus=LIST (the server JVM started under taskset -c LIST). To pin the load generator
+# as well, run the whole script under taskset, for example
+#   taskset -c 1 benchmarks/run.sh --short --load-only --server-cpus=0 --server-heap=512m
+# (the server's taskset then replaces the inherited CPU set with its own).
 # Results also go to benchmarks/target/jmh-results.txt and benchmarks/target/load-results.md.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

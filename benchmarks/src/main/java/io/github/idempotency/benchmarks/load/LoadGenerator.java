@@ -26,13 +26,24 @@ final class LoadGenerator {
         FIXED
     }
 
-    /** The JSON every request carries and the endpoint echoes. */
+    /** The JSON every request to {@code /payments} carries and the endpoint echoes (32 bytes). */
     static final byte[] PAYMENT = "{\"amount\":1250,\"currency\":\"EUR\"}".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The JSON every request to the Spring applications' {@code /orders} carries (200 bytes), bound
+     * to a record with a nested one and echoed back.
+     */
+    static final byte[] ORDER = ("{\"amount\":1250,\"currency\":\"EUR\",\"reference\":\"INV-2026-000123\","
+            + "\"description\":\"Monthly plan B\",\"customer\":{\"id\":\"cus_8f3a2c41d90\","
+            + "\"email\":\"jane@example.com\",\"country\":\"DE\"},\"quantity\":3,\"express\":false}")
+            .getBytes(StandardCharsets.US_ASCII);
 
     private static final long HIGHEST_LATENCY_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final int MAX_CONSECUTIVE_CONNECTION_FAILURES = 100;
 
     private final int port;
+    private final String path;
+    private final byte[] body;
     private final Keys keys;
     private final int connections;
     /** Distinguishes this run's keys from every earlier run's, for stores that outlive the server. */
@@ -40,8 +51,14 @@ final class LoadGenerator {
     private volatile boolean measuring;
     private volatile boolean done;
 
-    LoadGenerator(int port, Keys keys, int connections) {
+    /**
+     * @param path the path every request is posted to
+     * @param body the JSON body every request carries
+     */
+    LoadGenerator(int port, String path, byte[] body, Keys keys, int connections) {
         this.port = port;
+        this.path = path;
+        this.body = body;
         this.keys = keys;
         this.connections = connections;
     }
@@ -78,7 +95,7 @@ final class LoadGenerator {
      */
     Result run(Duration warmup, Duration measured, IntervalListener listener) throws IOException, InterruptedException {
         if (keys == Keys.FIXED) {
-            try (HttpConnection connection = new HttpConnection(port, ServerSetup.ENDPOINT, PAYMENT)) {
+            try (HttpConnection connection = new HttpConnection(port, path, body)) {
                 HttpConnection.Response first = connection.post(fixedKey());
                 if (first.status() != 201) {
                     throw new IOException("the first request with the fixed key got " + first.status() + ", not 201");
@@ -142,7 +159,7 @@ final class LoadGenerator {
             long sent = 0;
             int connectionFailures = 0;
             while (!done && connectionFailures < MAX_CONSECUTIVE_CONNECTION_FAILURES) {
-                try (HttpConnection connection = new HttpConnection(port, ServerSetup.ENDPOINT, PAYMENT)) {
+                try (HttpConnection connection = new HttpConnection(port, path, body)) {
                     boolean open = true;
                     while (open && !done) {
                         String key = keys == Keys.FIXED ? fixedKey() : keyPrefix + sent++;

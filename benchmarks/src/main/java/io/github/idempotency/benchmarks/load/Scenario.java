@@ -1,8 +1,13 @@
 package io.github.idempotency.benchmarks.load;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
-/** One row of the end-to-end table: a server setup under one kind of keys. */
+/**
+ * One row of the end-to-end table: a server setup under one kind of keys, posting one JSON body to
+ * one path ({@code /payments} with {@link LoadGenerator#PAYMENT} unless said otherwise).
+ */
 enum Scenario {
 
     BARE("bare", "endpoint alone on Jetty (baseline)", ServerSetup.BARE, LoadGenerator.Keys.FRESH, null),
@@ -25,20 +30,44 @@ enum Scenario {
     WEBFLUX_REPLAY("webflux-replay", "Spring WebFlux, @Idempotent, in-memory store, one key replayed",
             ServerSetup.WEBFLUX_IN_MEMORY, LoadGenerator.Keys.FIXED, WEBFLUX_BARE),
     WEBFLUX_REDIS("webflux-redis", "Spring WebFlux, @Idempotent, Redis store, new key per request",
-            ServerSetup.WEBFLUX_REDIS, LoadGenerator.Keys.FRESH, WEBFLUX_BARE);
+            ServerSetup.WEBFLUX_REDIS, LoadGenerator.Keys.FRESH, WEBFLUX_BARE),
+    /** Not in the default set: run with {@code --scenarios=}. */
+    SPRING_BODY_BARE("spring-body", "Spring Boot, 200-byte JSON bound with @RequestBody (baseline)",
+            ServerSetup.SPRING_BARE, LoadGenerator.Keys.FRESH, null, "/orders", LoadGenerator.ORDER, false),
+    /** Not in the default set: run with {@code --scenarios=}. */
+    SPRING_BODY_INTERCEPTOR("spring-body-interceptor",
+            "Spring Boot, 200-byte JSON bound with @RequestBody, @Idempotent, in-memory store, new key per request",
+            ServerSetup.SPRING_INTERCEPTOR, LoadGenerator.Keys.FRESH, SPRING_BODY_BARE, "/orders",
+            LoadGenerator.ORDER, false);
 
     private final String id;
     private final String description;
     private final ServerSetup setup;
     private final LoadGenerator.Keys keys;
     private final Scenario baseline;
+    private final String path;
+    private final byte[] body;
+    private final boolean byDefault;
 
     Scenario(String id, String description, ServerSetup setup, LoadGenerator.Keys keys, Scenario baseline) {
+        this(id, description, setup, keys, baseline, ServerSetup.ENDPOINT, LoadGenerator.PAYMENT, true);
+    }
+
+    Scenario(String id, String description, ServerSetup setup, LoadGenerator.Keys keys, Scenario baseline,
+            String path, byte[] body, boolean byDefault) {
         this.id = id;
         this.description = description;
         this.setup = setup;
         this.keys = keys;
         this.baseline = baseline;
+        this.path = path;
+        this.body = body;
+        this.byDefault = byDefault;
+    }
+
+    /** @return the scenarios run without {@code --scenarios=} */
+    static List<Scenario> defaults() {
+        return Arrays.stream(values()).filter(scenario -> scenario.byDefault).toList();
     }
 
     /** @return the name used on the command line and in the table */
@@ -56,6 +85,16 @@ enum Scenario {
 
     LoadGenerator.Keys keys() {
         return keys;
+    }
+
+    /** @return the path every request is posted to */
+    String path() {
+        return path;
+    }
+
+    /** @return the JSON body every request carries; not to be modified */
+    byte[] body() {
+        return body;
     }
 
     /** @return the same endpoint without the library, if this scenario has the library */
