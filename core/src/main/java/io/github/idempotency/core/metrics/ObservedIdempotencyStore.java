@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * A store whose calls are Micrometer {@link Observation}s, so that Micrometer Tracing (with its
@@ -42,6 +44,9 @@ public final class ObservedIdempotencyStore implements IdempotencyStore {
     /** Name of the observation of a call on a claim. */
     public static final String CALL = "idempotency.store.call";
 
+    /** The result of a call on a claim: it changed the entry, or the claim had been taken over. */
+    private static final Function<Boolean, String> RESULT = succeeded -> succeeded ? "success" : "fenced";
+
     private final IdempotencyStore store;
     private final ObservationRegistry registry;
 
@@ -61,40 +66,14 @@ public final class ObservedIdempotencyStore implements IdempotencyStore {
 
     @Override
     public ClaimResult claim(ClaimRequest request) {
-        Observation observation = claimObservation();
-        observation.start();
-        try (Observation.Scope scope = observation.openScope()) {
-            return claimed(observation, request, store.claim(request));
-        } catch (RuntimeException e) {
-            observation.lowCardinalityKeyValue("outcome", "error").error(e);
-            throw e;
-        } finally {
-            observation.stop();
-        }
+        return observed(claimObservation(), "outcome", () -> store.claim(request), result -> outcome(request, result),
+                this::observedClaim);
     }
 
     @Override
     public CompletionStage<ClaimResult> claimAsync(ClaimRequest request) {
-        Observation observation = claimObservation();
-        observation.start();
-        CompletionStage<ClaimResult> answer;
-        try (Observation.Scope scope = observation.openScope()) {
-            answer = store.claimAsync(request);
-        }
-        CompletableFuture<ClaimResult> observed = new CompletableFuture<>();
-        answer.whenComplete((result, failure) -> {
-            try {
-                if (failure != null) {
-                    observation.lowCardinalityKeyValue("outcome", "error").error(failure);
-                    observed.completeExceptionally(failure);
-                } else {
-                    observed.complete(claimed(observation, request, result));
-                }
-            } finally {
-                observation.stop();
-            }
-        });
-        return observed;
+        return observedAsync(claimObservation(), "outcome", () -> store.claimAsync(request),
+                result -> outcome(request, result), this::observedClaim);
     }
 
     @Override
@@ -111,17 +90,70 @@ public final class ObservedIdempotencyStore implements IdempotencyStore {
         return Observation.createNotStarted(CLAIM, registry).contextualName("idempotency claim");
     }
 
-    private ClaimResult claimed(Observation observation, ClaimRequest request, ClaimResult result) {
-        if (result instanceof ClaimResult.Acquired acquired) {
-            observation.lowCardinalityKeyValue("outcome", "new");
-            return new ClaimResult.Acquired(new ObservedClaim(acquired.claim()));
+    private static String outcome(ClaimRequest request, ClaimResult result) {
+        if (result instanceof ClaimResult.Acquired) {
+            return "new";
         }
         boolean sameRequest = result instanceof ClaimResult.Completed completed
                 ? completed.fingerprint().equals(request.fingerprint())
                 : ((ClaimResult.InFlight) result).fingerprint().equals(request.fingerprint());
-        observation.lowCardinalityKeyValue("outcome", !sameRequest ? "mismatch"
-                : result instanceof ClaimResult.Completed ? "replayed" : "in_flight");
-        return result;
+        return !sameRequest ? "mismatch" : result instanceof ClaimResult.Completed ? "replayed" : "in_flight";
+    }
+
+    /** @return {@code result}, its claim observed when it holds one */
+    private ClaimResult observedClaim(ClaimResult result) {
+        return result instanceof ClaimResult.Acquired acquired
+                ? new ClaimResult.Acquired(new ObservedClaim(acquired.claim()))
+                : result;
+    }
+
+    /**
+     * Runs {@code call} as {@code observation}, current on the thread while it runs: the key
+     * {@code key} is {@code describe} of the result, or {@code error} when it throws.
+     *
+     * @return {@code adapt} of the result
+     */
+    private static <T> T observed(Observation observation, String key, Supplier<T> call, Function<T, String> describe,
+            UnaryOperator<T> adapt) {
+        observation.start();
+        try (Observation.Scope scope = observation.openScope()) {
+            T result = call.get();
+            observation.lowCardinalityKeyValue(key, describe.apply(result));
+            return adapt.apply(result);
+        } catch (RuntimeException e) {
+            observation.lowCardinalityKeyValue(key, "error").error(e);
+            throw e;
+        } finally {
+            observation.stop();
+        }
+    }
+
+    /**
+     * The non-blocking form of {@link #observed}: the observation is current while {@code call}
+     * sends, and stops when the stage completes, before the returned stage completes. That stage
+     * is one of its own, completed with the store's exception as it is (a dependent stage would
+     * wrap it).
+     */
+    private static <T> CompletionStage<T> observedAsync(Observation observation, String key,
+            Supplier<CompletionStage<T>> call, Function<T, String> describe, UnaryOperator<T> adapt) {
+        observation.start();
+        CompletionStage<T> answer;
+        try (Observation.Scope scope = observation.openScope()) {
+            answer = call.get();
+        }
+        CompletableFuture<T> observed = new CompletableFuture<>();
+        answer.whenComplete((result, failure) -> {
+            if (failure != null) {
+                observation.lowCardinalityKeyValue(key, "error").error(failure);
+                observation.stop();
+                observed.completeExceptionally(failure);
+            } else {
+                observation.lowCardinalityKeyValue(key, describe.apply(result));
+                observation.stop();
+                observed.complete(adapt.apply(result));
+            }
+        });
+        return observed;
     }
 
     /** The calls on one claim, each observed. */
@@ -145,32 +177,32 @@ public final class ObservedIdempotencyStore implements IdempotencyStore {
 
         @Override
         public boolean complete(StoredResponse response, Duration ttl) {
-            return observed("complete", () -> claim.complete(response, ttl));
+            return call("complete", () -> claim.complete(response, ttl));
         }
 
         @Override
         public boolean release() {
-            return observed("release", claim::release);
+            return call("release", claim::release);
         }
 
         @Override
         public boolean renew(Duration lease) {
-            return observed("renew", () -> claim.renew(lease));
+            return call("renew", () -> claim.renew(lease));
         }
 
         @Override
         public CompletionStage<Boolean> completeAsync(StoredResponse response, Duration ttl) {
-            return observedAsync("complete", () -> claim.completeAsync(response, ttl));
+            return callAsync("complete", () -> claim.completeAsync(response, ttl));
         }
 
         @Override
         public CompletionStage<Boolean> releaseAsync() {
-            return observedAsync("release", claim::releaseAsync);
+            return callAsync("release", claim::releaseAsync);
         }
 
         @Override
         public CompletionStage<Boolean> renewAsync(Duration lease) {
-            return observedAsync("renew", () -> claim.renewAsync(lease));
+            return callAsync("renew", () -> claim.renewAsync(lease));
         }
 
         @Override
@@ -178,42 +210,12 @@ public final class ObservedIdempotencyStore implements IdempotencyStore {
             return claim.toString();
         }
 
-        private boolean observed(String operation, Supplier<Boolean> call) {
-            Observation observation = callObservation(operation);
-            observation.start();
-            try (Observation.Scope scope = observation.openScope()) {
-                boolean succeeded = call.get();
-                observation.lowCardinalityKeyValue("result", succeeded ? "success" : "fenced");
-                return succeeded;
-            } catch (RuntimeException e) {
-                observation.lowCardinalityKeyValue("result", "error").error(e);
-                throw e;
-            } finally {
-                observation.stop();
-            }
+        private boolean call(String operation, Supplier<Boolean> call) {
+            return observed(callObservation(operation), "result", call, RESULT, UnaryOperator.identity());
         }
 
-        private CompletionStage<Boolean> observedAsync(String operation, Supplier<CompletionStage<Boolean>> call) {
-            Observation observation = callObservation(operation);
-            observation.start();
-            CompletionStage<Boolean> answer;
-            try (Observation.Scope scope = observation.openScope()) {
-                answer = call.get();
-            }
-            // A stage of its own, completed with the store's exception as it is (a dependent stage would wrap it).
-            CompletableFuture<Boolean> observed = new CompletableFuture<>();
-            answer.whenComplete((succeeded, failure) -> {
-                if (failure != null) {
-                    observation.lowCardinalityKeyValue("result", "error").error(failure);
-                    observation.stop();
-                    observed.completeExceptionally(failure);
-                } else {
-                    observation.lowCardinalityKeyValue("result", succeeded ? "success" : "fenced");
-                    observation.stop();
-                    observed.complete(succeeded);
-                }
-            });
-            return observed;
+        private CompletionStage<Boolean> callAsync(String operation, Supplier<CompletionStage<Boolean>> call) {
+            return observedAsync(callObservation(operation), "result", call, RESULT, UnaryOperator.identity());
         }
 
         private Observation callObservation(String operation) {
