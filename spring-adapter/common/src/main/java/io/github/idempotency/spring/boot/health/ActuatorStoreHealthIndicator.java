@@ -17,7 +17,6 @@ final class ActuatorStoreHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         StoreProbe probe = StoreProbe.of(store.getObject());
-        Health.Builder health = probe.up() ? Health.up() : Health.down().withDetail("error", probe.error());
-        return health.withDetail("store", probe.store()).build();
+        return (probe.up() ? Health.up() : Health.down()).withDetails(probe.details()).build();
     }
 }
