@@ -241,8 +241,7 @@ public final class RedisIdempotencyStore implements InspectableStore, AutoClosea
             throw probeFailure("interrupted while waiting for the reply", e);
         } catch (ExecutionException e) {
             Throwable cause = unwrap(e.getCause());
-            throw probeFailure(cause instanceof TimeoutException ? "no reply within " + commandTimeout.toMillis() + " ms"
-                    : Objects.toString(cause.getMessage(), cause.getClass().getName()), cause);
+            throw probeFailure(detail(cause), cause);
         }
     }
 
@@ -436,11 +435,16 @@ public final class RedisIdempotencyStore implements InspectableStore, AutoClosea
     }
 
     private IdempotencyStoreException failure(EntryScript script, String redisKey, Throwable cause) {
+        return failure(script, redisKey, detail(cause), cause);
+    }
+
+    /** @return what a failed command's message says of {@code cause} */
+    private String detail(Throwable cause) {
         if (cause instanceof TimeoutException) {
-            return failure(script, redisKey, "no reply within " + commandTimeout.toMillis() + " ms", cause);
+            return "no reply within " + commandTimeout.toMillis() + " ms";
         }
         // Lettuce: connection refused or closed, its own timeout, an error reply.
-        return failure(script, redisKey, Objects.toString(cause.getMessage(), cause.getClass().getName()), cause);
+        return Objects.toString(cause.getMessage(), cause.getClass().getName());
     }
 
     private IdempotencyStoreException failure(EntryScript script, String redisKey, String detail, Throwable cause) {
