@@ -98,8 +98,8 @@ public class IdempotencyEngineConfiguration implements BeanClassLoaderAware {
     public IdempotencyEngine idempotencyEngine(ObjectProvider<IdempotencyStore> stores, IdempotencyProperties properties,
             ScopeResolver scopeResolver, ObjectProvider<IdempotencyListener> listeners,
             ObjectProvider<IdempotencyStoreDecorator> decorators) {
-        IdempotencyStore store = IdempotencyStoreConfiguration.requiredStore(stores, properties, classLoader);
-        return IdempotencyEngine.builder(IdempotencyStoreDecorator.applyAll(store, decorators.orderedStream().toList()))
+        IdempotencyStore store = IdempotencyStoreConfiguration.requiredStore(stores, decorators, properties, classLoader);
+        return IdempotencyEngine.builder(store)
                 .keyHeader(properties.getHeaderName())
                 .problemBase(problemTypeBase(properties.getProblemTypeBase()))
                 .scopeResolver(scopeResolver)

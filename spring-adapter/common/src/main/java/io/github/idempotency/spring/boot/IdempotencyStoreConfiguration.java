@@ -11,6 +11,7 @@ import io.github.idempotency.spring.boot.health.IdempotencyHealthConfiguration;
 import io.github.idempotency.spring.internal.ScheduledPurge;
 import io.github.idempotency.store.jdbc.JdbcDialect;
 import io.github.idempotency.store.jdbc.JdbcIdempotencyStore;
+import io.github.idempotency.store.jdbc.MissingTableException;
 import io.github.idempotency.store.jdbc.TimeSource;
 import io.github.idempotency.store.redis.RedisIdempotencyStore;
 import io.lettuce.core.RedisURI;
@@ -70,19 +71,26 @@ public class IdempotencyStoreConfiguration {
     private static final String JDBC_STORE = "io.github.idempotency.store.jdbc.JdbcIdempotencyStore";
 
     /**
-     * The store a bean that needs one is built on.
+     * The store a bean that needs one (the engine, the operations runner) is built on: the store
+     * bean with every {@link IdempotencyStoreDecorator} bean applied, in order.
      *
      * @param stores the {@link IdempotencyStore} bean: the application's, or the configured type's
+     * @param decorators the decorator beans
      * @param properties the bound properties
      * @param classLoader the application's class loader, to name the store module that is missing
-     * @return the store
+     * @return the store, decorated
      * @throws IdempotencyConfigurationException if there is no store, saying what the configured store type misses
      */
     public static IdempotencyStore requiredStore(ObjectProvider<IdempotencyStore> stores,
-            IdempotencyProperties properties, ClassLoader classLoader) {
-        return stores.getIfAvailable(() -> {
+            ObjectProvider<IdempotencyStoreDecorator> decorators, IdempotencyProperties properties,
+            ClassLoader classLoader) {
+        IdempotencyStore store = stores.getIfAvailable(() -> {
             throw noStore(properties.getStore().getType(), classLoader);
         });
+        for (IdempotencyStoreDecorator decorator : decorators.orderedStream().toList()) {
+            store = decorator.decorate(store);
+        }
+        return store;
     }
 
     /** {@code idempotency.store.type=memory} (the default): the in-memory store. */
@@ -177,11 +185,10 @@ public class IdempotencyStoreConfiguration {
             }
             try {
                 store.checkTable();
-            } catch (IllegalStateException e) {
+            } catch (MissingTableException e) {
                 store.close();
-                throw new IdempotencyConfigurationException(e.getMessage().replace("or let the store create it with JdbcIdempotencyStore.Builder.createTableIfMissing(true)",
-                        "or set idempotency.store.jdbc.initialize-schema=always (it is " + jdbc.getInitializeSchema().name()
-                                .toLowerCase(Locale.ROOT) + ")"), e);
+                throw new IdempotencyConfigurationException(e.withRemedy("set idempotency.store.jdbc.initialize-schema=always"
+                        + " (it is " + jdbc.getInitializeSchema().name().toLowerCase(Locale.ROOT) + ")").getMessage(), e);
             } catch (IdempotencyStoreException e) {
                 // The database cannot be asked now: the store answers as configured when it fails.
                 log.warn("Could not check the idempotency entries table {} at startup: {}", store.tableName(), e.getMessage());

@@ -18,17 +18,4 @@ public interface IdempotencyStoreDecorator {
      * @return the store to use instead
      */
     IdempotencyStore decorate(IdempotencyStore store);
-
-    /**
-     * @param store the store bean
-     * @param decorators the decorator beans, in order
-     * @return the store with every decorator applied
-     */
-    static IdempotencyStore applyAll(IdempotencyStore store, Iterable<IdempotencyStoreDecorator> decorators) {
-        IdempotencyStore decorated = store;
-        for (IdempotencyStoreDecorator decorator : decorators) {
-            decorated = decorator.decorate(decorated);
-        }
-        return decorated;
-    }
 }

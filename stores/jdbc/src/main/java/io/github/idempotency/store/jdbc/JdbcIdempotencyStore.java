@@ -161,7 +161,7 @@ public final class JdbcIdempotencyStore implements InspectableStore, AutoCloseab
      * query that reads no row: at startup, so that a missing table is found before the first
      * request needs it, instead of every keyed request failing as a store that cannot be reached.
      *
-     * @throws IllegalStateException if the database answers that the table or one of its columns
+     * @throws MissingTableException if the database answers that the table or one of its columns
      *     does not exist or cannot be read (SQL state class {@code 42}); the message names the
      *     table and the dialect's schema file
      * @throws IdempotencyStoreException if the database cannot be asked (it cannot be reached, say)
@@ -171,10 +171,7 @@ public final class JdbcIdempotencyStore implements InspectableStore, AutoCloseab
             probeTable(connection, tableName);
         } catch (SQLException e) {
             if (isMissingTable(e)) {
-                throw new IllegalStateException("The idempotency entries table " + tableName + " is missing or lacks"
-                        + " columns (" + e.getMessage() + "): create it with " + dialect.schemaResource()
-                        + " (in idempotency-store-jdbc's jar), or let the store create it with"
-                        + " JdbcIdempotencyStore.Builder.createTableIfMissing(true)", e);
+                throw new MissingTableException(tableName, dialect.schemaResource(), e);
             }
             throw SqlFailure.of("check the table", tableName, e);
         }

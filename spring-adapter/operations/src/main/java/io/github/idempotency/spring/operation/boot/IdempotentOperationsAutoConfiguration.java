@@ -101,8 +101,7 @@ public class IdempotentOperationsAutoConfiguration implements BeanClassLoaderAwa
             IdempotencyProperties properties, IdempotentOperationsProperties operations,
             ObjectProvider<ResultCodec> codecs, ObjectProvider<ObjectMapper> mappers,
             ObjectProvider<IdempotencyListener> listeners, ObjectProvider<IdempotencyStoreDecorator> decorators) {
-        IdempotencyStore store = IdempotencyStoreConfiguration.requiredStore(stores, properties, classLoader);
-        return runner(IdempotencyStoreDecorator.applyAll(store, decorators.orderedStream().toList()),
+        return runner(IdempotencyStoreConfiguration.requiredStore(stores, decorators, properties, classLoader),
                 operations.getStoreFailureMode(), operations, codecs, mappers, listeners);
     }
 
