@@ -7,6 +7,7 @@ import static io.github.idempotency.examples.orders.FaultInjection.REJECTED_AFTE
 import static io.github.idempotency.examples.orders.FaultInjection.REJECTED_IN_TRANSACTION;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.idempotency.spring.boot.LocalServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,7 +36,8 @@ class OrdersEndToEndTest {
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void everyOrderIsBookedOnceThroughDuplicatesRequeuesAndAKilledConsumer() throws Exception {
-        LocalServices.requireAll();
+        LocalServer.POSTGRESQL.requireRunning();
+        LocalServer.RABBITMQ.requireRunning();
         OrdersDatabase.createEventsTable();
         String run = "e2e-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         String queue = "orders-test-" + run + "queue";

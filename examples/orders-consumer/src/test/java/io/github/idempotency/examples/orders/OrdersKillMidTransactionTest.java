@@ -3,6 +3,7 @@ package io.github.idempotency.examples.orders;
 import static io.github.idempotency.examples.orders.FaultInjection.BLOCKED_MARKER;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.idempotency.spring.boot.LocalServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,8 @@ class OrdersKillMidTransactionTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void aConsumerKilledInsideTheTransactionLeavesNothingAndTheRedeliveryBooksTheOrderOnce() throws Exception {
-        LocalServices.requireAll();
+        LocalServer.POSTGRESQL.requireRunning();
+        LocalServer.RABBITMQ.requireRunning();
         OrdersDatabase.createEventsTable();
         String run = "kill-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         String queue = "orders-test-" + run + "queue";

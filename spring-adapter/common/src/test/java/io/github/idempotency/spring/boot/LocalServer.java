@@ -8,7 +8,7 @@ import java.net.Socket;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The servers on this machine that the store tests run against. A test whose server does not accept
+ * The servers on this machine that the tests run against. A test whose server does not accept
  * connections is skipped, except when the environment variable {@code CI} is {@code true}, where it
  * fails.
  */
@@ -19,7 +19,9 @@ public enum LocalServer {
     /** The local PostgreSQL, database {@code test}. */
     POSTGRESQL("PostgreSQL", 5432, "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&connectTimeout=2"),
     /** The local MariaDB, database {@code test}, user {@code root} without a password. */
-    MARIADB("MariaDB", 3306, "jdbc:mariadb://127.0.0.1:3306/test?user=root&connectTimeout=2000");
+    MARIADB("MariaDB", 3306, "jdbc:mariadb://127.0.0.1:3306/test?user=root&connectTimeout=2000"),
+    /** The local RabbitMQ, user {@code guest}. */
+    RABBITMQ("RabbitMQ", 5672, "amqp://guest:guest@127.0.0.1:5672");
 
     private final String name;
     private final int port;
