@@ -44,8 +44,26 @@ public final class StoredResponseCodec {
      * @throws IllegalArgumentException if the encoded form would exceed the largest Java array
      */
     public static byte[] encode(StoredResponse response) {
+        return encode(response, 0);
+    }
+
+    /**
+     * Encodes after {@code leadingBytes} zero bytes that the caller fills with a record of its
+     * own (the in-memory store puts the expiry and the fingerprint there), so that the whole
+     * record is one array; {@link #decode(byte[], int)} reads it back from that offset.
+     *
+     * @param response the response
+     * @param leadingBytes how many bytes to leave before the encoded form
+     * @return an array of {@code leadingBytes} plus the encoded size
+     * @throws IllegalArgumentException if {@code leadingBytes} is negative, or the array would
+     *     exceed the largest Java array
+     */
+    public static byte[] encode(StoredResponse response, int leadingBytes) {
+        if (leadingBytes < 0) {
+            throw new IllegalArgumentException("leadingBytes must not be negative, was " + leadingBytes);
+        }
         List<ResponseHeader> headers = response.headers();
-        long size = PREAMBLE_BYTES + LENGTH_BYTES + (long) response.body().length;
+        long size = leadingBytes + PREAMBLE_BYTES + LENGTH_BYTES + (long) response.body().length;
         for (ResponseHeader header : headers) {
             size += 2L * LENGTH_BYTES + utf8Length(header.name()) + utf8Length(header.value());
         }
@@ -54,10 +72,10 @@ public final class StoredResponseCodec {
                     + " bytes, this one needs " + size);
         }
         byte[] out = new byte[(int) size];
-        out[0] = MAGIC_0;
-        out[1] = MAGIC_1;
-        out[2] = VERSION;
-        int at = writeShort(out, 3, response.status());
+        out[leadingBytes] = MAGIC_0;
+        out[leadingBytes + 1] = MAGIC_1;
+        out[leadingBytes + 2] = VERSION;
+        int at = writeShort(out, leadingBytes + 3, response.status());
         at = writeInt(out, at, headers.size());
         for (ResponseHeader header : headers) {
             at = writeUtf8(out, at, header.name());
@@ -79,13 +97,31 @@ public final class StoredResponseCodec {
      *     bytes after the body); the message names what is wrong and at which offset
      */
     public static StoredResponse decode(byte[] encoded) {
-        Reader in = new Reader(encoded, 3);
-        int status = readPreamble(encoded, in);
+        return decode(encoded, 0);
+    }
+
+    /**
+     * Decodes the encoded form that starts at {@code offset} and runs to the end of
+     * {@code encoded}, as {@link #encode(StoredResponse, int)} leaves it, with the checks of
+     * {@link #decode(byte[])}; offsets in error messages count from the start of the array.
+     *
+     * @param encoded the array holding the encoded form
+     * @param offset where the encoded form starts
+     * @return the response
+     * @throws IllegalArgumentException as {@link #decode(byte[])} does, or if {@code offset} is
+     *     outside the array
+     */
+    public static StoredResponse decode(byte[] encoded, int offset) {
+        if (offset < 0 || offset > encoded.length) {
+            throw new IllegalArgumentException("offset " + offset + " is outside the " + encoded.length + " bytes");
+        }
+        Reader in = new Reader(encoded, offset + 3);
+        int status = readPreamble(encoded, offset, in);
         int headerCount = in.readLength("header count");
         // Each header takes at least two length fields: a count beyond that cannot be honest.
         if (headerCount > in.remaining() / (2 * LENGTH_BYTES)) {
             throw new IllegalArgumentException("encoded stored response is truncated or corrupt: header count "
-                    + headerCount + " at offset 5 does not fit in the " + in.remaining() + " remaining bytes");
+                    + headerCount + " at offset " + (offset + 5) + " does not fit in the " + in.remaining() + " remaining bytes");
         }
         List<ResponseHeader> headers = new ArrayList<>(headerCount);
         for (int i = 0; i < headerCount; i++) {
@@ -118,7 +154,7 @@ public final class StoredResponseCodec {
             return Optional.empty();
         }
         Reader in = new Reader(start, 3);
-        int status = readPreamble(start, in);
+        int status = readPreamble(start, 0, in);
         int headerCount = in.readLength("header count");
         for (long part = 0; part < 2L * headerCount; part++) {
             if (in.remaining() < LENGTH_BYTES) {
@@ -142,14 +178,17 @@ public final class StoredResponseCodec {
     public record Outline(int status, int bodyBytes) {
     }
 
-    /** Checks the magic bytes and the version, then reads the status with {@code in}, placed after them. */
-    private static int readPreamble(byte[] encoded, Reader in) {
-        if (encoded.length < 3 || encoded[0] != MAGIC_0 || encoded[1] != MAGIC_1) {
+    /**
+     * Checks the magic bytes and the version at {@code offset}, then reads the status with
+     * {@code in}, placed after them.
+     */
+    private static int readPreamble(byte[] encoded, int offset, Reader in) {
+        if (encoded.length - offset < 3 || encoded[offset] != MAGIC_0 || encoded[offset + 1] != MAGIC_1) {
             throw new IllegalArgumentException("not an encoded stored response: expected magic bytes 0x494B ('IK'), found "
-                    + hexPrefix(encoded));
+                    + hexPrefix(encoded, offset));
         }
-        if (encoded[2] != VERSION) {
-            throw new IllegalArgumentException("unknown stored response version " + (encoded[2] & 0xFF)
+        if (encoded[offset + 2] != VERSION) {
+            throw new IllegalArgumentException("unknown stored response version " + (encoded[offset + 2] & 0xFF)
                     + " (this library reads version " + VERSION + ")");
         }
         int status = in.readUnsignedShort("status");
@@ -231,15 +270,16 @@ public final class StoredResponseCodec {
         return at + 4;
     }
 
-    private static String hexPrefix(byte[] bytes) {
-        if (bytes.length == 0) {
+    private static String hexPrefix(byte[] bytes, int offset) {
+        if (bytes.length == offset) {
             return "no bytes at all";
         }
         StringBuilder hex = new StringBuilder("0x");
-        for (int i = 0; i < Math.min(bytes.length, 3); i++) {
+        int end = Math.min(bytes.length, offset + 3);
+        for (int i = offset; i < end; i++) {
             hex.append(String.format("%02X", bytes[i] & 0xFF));
         }
-        return hex.append(bytes.length > 3 ? "..." : "").toString();
+        return hex.append(bytes.length > end ? "..." : "").toString();
     }
 
     /** A read position over the encoded bytes that refuses to move past their end. */

@@ -40,6 +40,33 @@ class StoredResponseCodecTest {
     }
 
     @Test
+    void leadingBytesComeBeforeTheEncodedFormAndDecodeReadsFromTheirEnd() {
+        byte[] encoded = StoredResponseCodec.encode(RESPONSE);
+        byte[] record = StoredResponseCodec.encode(RESPONSE, 5);
+
+        assertThat(record).hasSize(5 + encoded.length).startsWith(0, 0, 0, 0, 0);
+        assertThat(Arrays.copyOfRange(record, 5, record.length)).isEqualTo(encoded);
+        assertThat(StoredResponseCodec.decode(record, 5)).isEqualTo(RESPONSE);
+    }
+
+    @Test
+    void errorsBehindLeadingBytesNameOffsetsInTheWholeArray() {
+        byte[] record = StoredResponseCodec.encode(RESPONSE, 5);
+        byte[] truncated = Arrays.copyOf(record, record.length - 1);
+
+        assertThatThrownBy(() -> StoredResponseCodec.decode(truncated, 5))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("body needs " + RESPONSE.body().length + " bytes at offset " + (truncated.length
+                        - RESPONSE.body().length + 1));
+        assertThatThrownBy(() -> StoredResponseCodec.decode(record, 4))
+                .hasMessageStartingWith("not an encoded stored response: expected magic bytes 0x494B ('IK'), found 0x00494B");
+        assertThatThrownBy(() -> StoredResponseCodec.decode(record, record.length + 1))
+                .hasMessage("offset " + (record.length + 1) + " is outside the " + record.length + " bytes");
+        assertThatThrownBy(() -> StoredResponseCodec.encode(RESPONSE, -1))
+                .hasMessage("leadingBytes must not be negative, was -1");
+    }
+
+    @Test
     void loneSurrogateInAHeaderIsEncodedAsQuestionMark() {
         StoredResponse response = new StoredResponse(200, List.of(new ResponseHeader("X", "a\uD800b")), new byte[0]);
 

@@ -11,11 +11,15 @@ import io.github.idempotency.core.store.EntryKey;
 import io.github.idempotency.core.store.EntrySummary;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.InspectableStore;
-import io.github.idempotency.core.store.ResponseHeader;
 import io.github.idempotency.core.store.StoredResponse;
+import io.github.idempotency.core.store.StoredResponseCodec;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,9 +54,11 @@ import java.util.function.UnaryOperator;
  * that clean-up runs. A claim handle whose lease has ended can no longer complete, release or
  * renew, even if nobody has taken the entry over yet.
  *
- * <p><b>Size.</b> Completed records are bounded by their total weight in bytes (body length, two
- * bytes per header character and a fixed overhead per record; {@value #DEFAULT_MAXIMUM_WEIGHT_BYTES}
- * bytes by default). When the bound is reached the cache evicts records it judges least likely to
+ * <p><b>Size.</b> Each completed record is kept as one byte array, the response in the encoding
+ * that the Redis and JDBC stores write, decoded again on a replay. Records are bounded by their
+ * total weight in bytes: the array's length plus a fixed overhead per record for its key and the
+ * cache's entry, which together come close to the heap the record retains;
+ * {@value #DEFAULT_MAXIMUM_WEIGHT_BYTES} bytes by default. When the bound is reached the cache evicts records it judges least likely to
  * be used again, possibly before their TTL ends: a retry whose record was evicted runs the handler
  * again, as if the key were new. Size the bound for the number of responses that must survive
  * their TTL. Claims are not in the cache and never evicted for size (only their lease ends them),
@@ -77,17 +83,21 @@ public final class InMemoryIdempotencyStore implements InspectableStore {
     /** The default bound on the total weight of stored records: 256 MiB. */
     public static final long DEFAULT_MAXIMUM_WEIGHT_BYTES = 256L * 1024 * 1024;
 
-    /** Weight added per record for the entry itself, its key and its bookkeeping. */
-    static final int RECORD_OVERHEAD_BYTES = 256;
+    /**
+     * Weight added per record for its key, the cache's entry and the array's own header: what a
+     * record retains beyond its array's contents on a 64-bit JVM with compressed references (about
+     * 300 bytes for a client's UUID key, measured with a heap histogram).
+     */
+    static final int RECORD_OVERHEAD_BYTES = 300;
 
     /** How many claims are made between two sweeps of the claims whose lease ended unreleased. */
     private static final int CLAIMS_PER_SWEEP = 1024;
 
     /** Running requests: short-lived, weightless, never evicted; only their lease ends them. */
     private final ConcurrentHashMap<EntryKey, InFlight> claims = new ConcurrentHashMap<>();
-    /** Completed records, bounded by weight, each expiring with its TTL. */
-    private final Cache<EntryKey, Completed> records;
-    private final ConcurrentMap<EntryKey, Completed> recordMap;
+    /** Completed records, bounded by weight, each expiring with its TTL: see {@link Records}. */
+    private final Cache<EntryKey, byte[]> records;
+    private final ConcurrentMap<EntryKey, byte[]> recordMap;
     private final Clock clock;
     private final long maximumWeightBytes;
     private final AtomicLong lastFencingToken = new AtomicLong();
@@ -97,7 +107,7 @@ public final class InMemoryIdempotencyStore implements InspectableStore {
         this.maximumWeightBytes = builder.maximumWeightBytes;
         this.records = Caffeine.newBuilder()
                 .maximumWeight(builder.maximumWeightBytes)
-                .weigher((EntryKey key, Completed record) -> record.weightBytes())
+                .weigher((EntryKey key, byte[] record) -> Records.weightBytes(record))
                 .expireAfter(new RecordExpiry())
                 .ticker(() -> nanos(clock.millis()))
                 .executor(Runnable::run)
@@ -120,9 +130,9 @@ public final class InMemoryIdempotencyStore implements InspectableStore {
         EntryKey key = request.key();
         long now = clock.millis();
         while (true) {
-            Completed record = liveRecord(key, now);
+            byte[] record = liveRecord(key, now);
             if (record != null) {
-                return record.answer();
+                return Records.answer(record);
             }
             InFlight current = claims.get(key);
             if (current != null && current.isLiveAt(now)) {
@@ -139,7 +149,7 @@ public final class InMemoryIdempotencyStore implements InspectableStore {
             record = liveRecord(key, now);
             if (record != null) {
                 claims.remove(key, claim);
-                return record.answer();
+                return Records.answer(record);
             }
             if (token % CLAIMS_PER_SWEEP == 0) {
                 claims.values().removeIf(c -> !c.isLiveAt(now));
@@ -151,7 +161,7 @@ public final class InMemoryIdempotencyStore implements InspectableStore {
     @Override
     public Optional<EntrySummary> inspect(EntryKey key) {
         long now = clock.millis();
-        Completed record = liveRecord(key, now);
+        byte[] record = liveRecord(key, now);
         if (record == null) {
             InFlight claim = claims.get(key);
             if (claim != null && claim.isLiveAt(now)) {
@@ -161,20 +171,20 @@ public final class InMemoryIdempotencyStore implements InspectableStore {
             // the two reads above left a record to find now.
             record = liveRecord(key, now);
         }
-        return record == null ? Optional.empty() : Optional.of(record.summary());
+        return record == null ? Optional.empty() : Optional.of(Records.summary(record));
     }
 
     @Override
     public boolean evict(EntryKey key) {
         long now = clock.millis();
         InFlight claim = claims.remove(key);
-        Completed record = recordMap.remove(key);
-        return claim != null && claim.isLiveAt(now) || record != null && record.isLiveAt(now);
+        byte[] record = recordMap.remove(key);
+        return claim != null && claim.isLiveAt(now) || record != null && Records.isLiveAt(record, now);
     }
 
-    private Completed liveRecord(EntryKey key, long now) {
-        Completed record = recordMap.get(key);
-        return record != null && record.isLiveAt(now) ? record : null;
+    private byte[] liveRecord(EntryKey key, long now) {
+        byte[] record = recordMap.get(key);
+        return record != null && Records.isLiveAt(record, now) ? record : null;
     }
 
     /**
@@ -208,49 +218,31 @@ public final class InMemoryIdempotencyStore implements InspectableStore {
     }
 
     /**
-     * A live or expired claim, or a completed record. Entries are immutable and compared by
-     * identity, so that a conditional replace or remove acts only on the very entry that was read
-     * and checked.
+     * A live or expired claim. Claims are immutable and compared by identity, so that a
+     * conditional replace or remove acts only on the very claim that was read and checked.
      */
-    private abstract static sealed class Entry permits InFlight, Completed {
+    private static final class InFlight {
         final Fingerprint fingerprint;
-        /** Epoch milliseconds on the store clock from which the entry is expired. */
+        final long fencingToken;
+        /** Epoch milliseconds on the store clock from which the claim is expired. */
         final long expiresAtMillis;
 
-        Entry(Fingerprint fingerprint, long expiresAtMillis) {
+        InFlight(Fingerprint fingerprint, long fencingToken, long expiresAtMillis) {
             this.fingerprint = fingerprint;
+            this.fencingToken = fencingToken;
             this.expiresAtMillis = expiresAtMillis;
         }
 
-        abstract ClaimResult answer();
-
-        abstract EntrySummary summary();
-
-        final boolean isLiveAt(long nowMillis) {
+        boolean isLiveAt(long nowMillis) {
             return nowMillis < expiresAtMillis;
         }
 
-        final Instant expiresAt() {
-            return Instant.ofEpochMilli(expiresAtMillis);
-        }
-    }
-
-    private static final class InFlight extends Entry {
-        final long fencingToken;
-
-        InFlight(Fingerprint fingerprint, long fencingToken, long expiresAtMillis) {
-            super(fingerprint, expiresAtMillis);
-            this.fencingToken = fencingToken;
-        }
-
-        @Override
         ClaimResult answer() {
-            return new ClaimResult.InFlight(fingerprint, expiresAt());
+            return new ClaimResult.InFlight(fingerprint, Instant.ofEpochMilli(expiresAtMillis));
         }
 
-        @Override
         EntrySummary summary() {
-            return new EntrySummary.InFlight(fingerprint, expiresAt());
+            return new EntrySummary.InFlight(fingerprint, Instant.ofEpochMilli(expiresAtMillis));
         }
 
         boolean isHeldBy(long token, long nowMillis) {
@@ -258,47 +250,78 @@ public final class InMemoryIdempotencyStore implements InspectableStore {
         }
     }
 
-    private static final class Completed extends Entry {
-        final StoredResponse response;
+    /**
+     * A completed record is one byte array: its expiry (epoch milliseconds, 8 bytes), the length
+     * of its fingerprint (1 byte), the fingerprint, then the response as
+     * {@link StoredResponseCodec} encodes it. One object per record instead of a graph of a
+     * dozen (response, header list, header records, strings, body, fingerprint) leaves a young
+     * collection almost nothing to trace among the records it copies, and keeps the retained heap
+     * close to the encoded size; a replay decodes the response, which costs less than the
+     * collections saved.
+     */
+    private static final class Records {
+        private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+        private static final int FINGERPRINT_AT = Long.BYTES + 1;
 
-        Completed(Fingerprint fingerprint, StoredResponse response, long expiresAtMillis) {
-            super(fingerprint, expiresAtMillis);
-            this.response = response;
+        private Records() {
         }
 
-        @Override
-        ClaimResult answer() {
-            return new ClaimResult.Completed(fingerprint, response, expiresAt());
+        static byte[] of(Fingerprint fingerprint, StoredResponse response, long expiresAtMillis) {
+            byte[] digest = fingerprint.bytes();
+            int responseAt = FINGERPRINT_AT + digest.length;
+            byte[] record = StoredResponseCodec.encode(response, responseAt);
+            LONG.set(record, 0, expiresAtMillis);
+            record[Long.BYTES] = (byte) digest.length;
+            System.arraycopy(digest, 0, record, FINGERPRINT_AT, digest.length);
+            return record;
         }
 
-        @Override
-        EntrySummary summary() {
-            return new EntrySummary.Completed(fingerprint, expiresAt(), response.status(), response.body().length);
+        static long expiresAtMillis(byte[] record) {
+            return (long) LONG.get(record, 0);
         }
 
-        int weightBytes() {
-            long weight = RECORD_OVERHEAD_BYTES + (long) response.body().length;
-            for (ResponseHeader header : response.headers()) {
-                weight += 2L * (header.name().length() + header.value().length());
-            }
-            return (int) Math.min(weight, Integer.MAX_VALUE);
+        static boolean isLiveAt(byte[] record, long nowMillis) {
+            return nowMillis < expiresAtMillis(record);
+        }
+
+        static ClaimResult answer(byte[] record) {
+            return new ClaimResult.Completed(fingerprint(record), response(record),
+                    Instant.ofEpochMilli(expiresAtMillis(record)));
+        }
+
+        static EntrySummary summary(byte[] record) {
+            StoredResponse response = response(record);
+            return new EntrySummary.Completed(fingerprint(record), Instant.ofEpochMilli(expiresAtMillis(record)),
+                    response.status(), response.body().length);
+        }
+
+        static int weightBytes(byte[] record) {
+            return (int) Math.min((long) RECORD_OVERHEAD_BYTES + record.length, Integer.MAX_VALUE);
+        }
+
+        private static Fingerprint fingerprint(byte[] record) {
+            return Fingerprint.of(Arrays.copyOfRange(record, FINGERPRINT_AT, FINGERPRINT_AT + record[Long.BYTES]));
+        }
+
+        private static StoredResponse response(byte[] record) {
+            return StoredResponseCodec.decode(record, FINGERPRINT_AT + record[Long.BYTES]);
         }
     }
 
     /** Expires each record when its TTL ends, on the ticker derived from the store clock. */
-    private static final class RecordExpiry implements Expiry<EntryKey, Completed> {
+    private static final class RecordExpiry implements Expiry<EntryKey, byte[]> {
         @Override
-        public long expireAfterCreate(EntryKey key, Completed record, long currentTime) {
-            return Math.max(0, nanos(record.expiresAtMillis) - currentTime);
+        public long expireAfterCreate(EntryKey key, byte[] record, long currentTime) {
+            return Math.max(0, nanos(Records.expiresAtMillis(record)) - currentTime);
         }
 
         @Override
-        public long expireAfterUpdate(EntryKey key, Completed record, long currentTime, long currentDuration) {
+        public long expireAfterUpdate(EntryKey key, byte[] record, long currentTime, long currentDuration) {
             return expireAfterCreate(key, record, currentTime);
         }
 
         @Override
-        public long expireAfterRead(EntryKey key, Completed record, long currentTime, long currentDuration) {
+        public long expireAfterRead(EntryKey key, byte[] record, long currentTime, long currentDuration) {
             return currentDuration;
         }
     }
@@ -340,7 +363,7 @@ public final class InMemoryIdempotencyStore implements InspectableStore {
             long now = clock.millis();
             long expiresAt = plusMillis(now, ttl);
             return updateHeld(now, claim -> {
-                recordMap.put(key, new Completed(claim.fingerprint, response, expiresAt));
+                recordMap.put(key, Records.of(claim.fingerprint, response, expiresAt));
                 return null;
             });
         }

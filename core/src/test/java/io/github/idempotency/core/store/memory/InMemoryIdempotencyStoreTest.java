@@ -170,7 +170,7 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
     }
 
     @Test
-    void weightOfARecordIsItsBodyTwoBytesPerHeaderCharacterAndAFixedOverhead() {
+    void weightOfARecordIsItsEncodedLengthWithExpiryAndFingerprintAndAFixedOverhead() {
         InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().clock(clock).build();
         StoredResponse response = new StoredResponse(201,
                 List.of(new ResponseHeader("Location", "/p/1"), new ResponseHeader("X", "yz")), new byte[1000]);
@@ -178,7 +178,8 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
         assertThat(acquire(store, new EntryKey("scope", "weighed")).complete(response, TTL)).isTrue();
 
         assertThat(store.weightBytes())
-                .isEqualTo(InMemoryIdempotencyStore.RECORD_OVERHEAD_BYTES + 1000 + 2 * (8 + 4) + 2 * (1 + 2));
+                .isEqualTo(InMemoryIdempotencyStore.RECORD_OVERHEAD_BYTES + Long.BYTES + 1 + 3
+                        + (2 + 1 + 2 + 4) + (4 + 8 + 4 + 4) + (4 + 1 + 4 + 2) + 4 + 1000);
     }
 
     @Test
@@ -187,7 +188,8 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
         acquire(store, new EntryKey("scope", "freed")).complete(new StoredResponse(200, List.of(), new byte[500]), TTL);
 
         clock.advance(TTL.minusMillis(1));
-        assertThat(store.weightBytes()).isEqualTo(InMemoryIdempotencyStore.RECORD_OVERHEAD_BYTES + 500);
+        assertThat(store.weightBytes())
+                .isEqualTo(InMemoryIdempotencyStore.RECORD_OVERHEAD_BYTES + Long.BYTES + 1 + 3 + 2 + 1 + 2 + 4 + 4 + 500);
         // The cache's timer wheel frees an expired entry within about a second of its expiry.
         clock.advance(Duration.ofMinutes(1));
         assertThat(store.weightBytes()).isZero();
