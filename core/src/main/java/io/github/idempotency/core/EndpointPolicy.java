@@ -102,7 +102,13 @@ public record EndpointPolicy(
      * @return whether the header is stored and replayed
      */
     public boolean storesHeader(String headerName) {
-        return !excludedResponseHeaders.contains(headerName.toLowerCase(Locale.ROOT));
+        // A scan of the few names, most of another length, costs less than a lower-cased copy to look up.
+        for (String excluded : excludedResponseHeaders) {
+            if (excluded.equalsIgnoreCase(headerName)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Set<String> upperCase(Set<String> methods) {

@@ -23,6 +23,8 @@ enum Scenario {
             ServerSetup.SPRING_BARE, LoadGenerator.Keys.FRESH, null),
     SPRING_INTERCEPTOR("spring-interceptor", "Spring Boot, @Idempotent, in-memory store, new key per request",
             ServerSetup.SPRING_INTERCEPTOR, LoadGenerator.Keys.FRESH, SPRING_BARE),
+    SPRING_REPLAY("spring-replay", "Spring Boot, @Idempotent, in-memory store, one key replayed",
+            ServerSetup.SPRING_INTERCEPTOR, LoadGenerator.Keys.FIXED, SPRING_BARE),
     WEBFLUX_BARE("webflux", "Spring WebFlux endpoint alone (WebFlux baseline)",
             ServerSetup.WEBFLUX_BARE, LoadGenerator.Keys.FRESH, null),
     WEBFLUX_FRESH("webflux-idempotent", "Spring WebFlux, @Idempotent, in-memory store, new key per request",

@@ -3,7 +3,6 @@ package io.github.idempotency.core.store;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -16,6 +15,9 @@ import java.util.Objects;
  * @param key the idempotency key as sent by the client, after unquoting
  */
 public record EntryKey(String scope, String key) {
+
+    private static final MessageDigest SHA256_PROTOTYPE = sha256ByName();
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     public EntryKey {
         Objects.requireNonNull(scope, "scope");
@@ -30,18 +32,53 @@ public record EntryKey(String scope, String key) {
      * @return 64 lowercase hex characters
      */
     public String digest() {
-        MessageDigest sha256;
+        MessageDigest sha256 = sha256();
+        byte[] s = scope.getBytes(StandardCharsets.UTF_8);
+        byte[] k = key.getBytes(StandardCharsets.UTF_8);
+        byte[] lengths = new byte[2 * 11];
+        sha256.update(lengths, 0, lengthPrefix(lengths, 0, s.length));
+        sha256.update(s);
+        sha256.update(lengths, 11, lengthPrefix(lengths, 11, k.length) - 11);
+        sha256.update(k);
+        byte[] hash = sha256.digest();
+        byte[] hex = new byte[2 * hash.length];
+        for (int i = 0; i < hash.length; i++) {
+            hex[2 * i] = HEX_DIGITS[(hash[i] >> 4) & 0xF];
+            hex[2 * i + 1] = HEX_DIGITS[hash[i] & 0xF];
+        }
+        return new String(hex, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Writes {@code length} in decimal and a colon at {@code at}; returns where they end. */
+    private static int lengthPrefix(byte[] out, int at, int length) {
+        int digits = 1;
+        for (int rest = length; rest >= 10; rest /= 10) {
+            digits++;
+        }
+        int end = at + digits;
+        int i = end;
+        do {
+            out[--i] = (byte) ('0' + length % 10);
+            length /= 10;
+        } while (length > 0);
+        out[end] = ':';
+        return end + 1;
+    }
+
+    /** A clone of one prototype: cheaper than {@link MessageDigest#getInstance}, which looks up the provider. */
+    private static MessageDigest sha256() {
         try {
-            sha256 = MessageDigest.getInstance("SHA-256");
+            return (MessageDigest) SHA256_PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            return sha256ByName();
+        }
+    }
+
+    private static MessageDigest sha256ByName() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java platform", e);
         }
-        byte[] s = scope.getBytes(StandardCharsets.UTF_8);
-        byte[] k = key.getBytes(StandardCharsets.UTF_8);
-        sha256.update((s.length + ":").getBytes(StandardCharsets.US_ASCII));
-        sha256.update(s);
-        sha256.update((k.length + ":").getBytes(StandardCharsets.US_ASCII));
-        sha256.update(k);
-        return HexFormat.of().formatHex(sha256.digest());
     }
 }

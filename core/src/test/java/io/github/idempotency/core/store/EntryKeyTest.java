@@ -33,6 +33,18 @@ class EntryKeyTest {
     }
 
     @Test
+    void lengthPrefixesOfEveryNumberOfDigitsAreTheDecimalLength() throws Exception {
+        for (int length : new int[] {0, 1, 9, 10, 11, 99, 100, 999, 1000, 10_000, 123_456}) {
+            String scope = "s".repeat(length);
+            String key = "k".repeat(length / 7);
+            byte[] input = (length + ":" + scope + key.length() + ":" + key).getBytes(StandardCharsets.UTF_8);
+            String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(input));
+
+            assertThat(new EntryKey(scope, key).digest()).as("scope of %d bytes", length).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void digestIsSixtyFourLowercaseHexCharactersForAnyInput() {
         assertThat(new EntryKey("", "").digest()).hasSize(64).matches("[0-9a-f]{64}");
         assertThat(new EntryKey("s".repeat(10_000), "\uD83D\uDE00").digest()).hasSize(64).matches("[0-9a-f]{64}");

@@ -5,6 +5,7 @@ import io.github.idempotency.core.store.ClaimRequest;
 import io.github.idempotency.core.store.ClaimResult;
 import io.github.idempotency.core.store.EntryKey;
 import io.github.idempotency.core.store.EntrySummary;
+import io.github.idempotency.core.store.FencingTokens;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 import io.github.idempotency.core.store.InspectableStore;
@@ -19,7 +20,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
@@ -106,7 +106,7 @@ public final class JdbcIdempotencyStore implements InspectableStore, AutoCloseab
     /** How often one claim call tries again when the entry changes under it. */
     private static final int CLAIM_ATTEMPTS = 5;
 
-    private static final SecureRandom FENCING_TOKENS = new SecureRandom();
+    private static final FencingTokens FENCING_TOKENS = FencingTokens.seededBySecureRandom();
 
     private final DataSource dataSource;
     private final String tableName;
@@ -329,7 +329,7 @@ public final class JdbcIdempotencyStore implements InspectableStore, AutoCloseab
 
     /** @return a new random fencing token */
     static long newFencingToken() {
-        return FENCING_TOKENS.nextLong();
+        return FENCING_TOKENS.next();
     }
 
     /** @return {@code duration} in milliseconds, at least 1 */

@@ -6,22 +6,24 @@ import io.github.idempotency.core.store.ClaimRequest;
 import io.github.idempotency.core.store.ClaimResult;
 import io.github.idempotency.core.store.EntryKey;
 import io.github.idempotency.core.store.EntrySummary;
+import io.github.idempotency.core.store.FencingTokens;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 import io.github.idempotency.core.store.InspectableStore;
 import io.github.idempotency.core.store.StoredResponse;
 import io.github.idempotency.core.store.StoredResponseCodec;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,16 +73,12 @@ import org.slf4j.LoggerFactory;
  * drift.
  *
  * <h2>Fencing</h2>
- * Each claim gets a random 64-bit fencing token from a {@link SecureRandom}. Since an expired
- * entry is gone from Redis, no counter could survive it; a random token instead makes two claims
- * on one key share a token with probability 2<sup>-64</sup>, also across application instances,
- * which each draw from their own generator seeded by the operating system. ({@code ThreadLocalRandom}
- * is seeded from clock readings unless configured otherwise, so instances started together could
- * not rely on independent sequences; one {@code SecureRandom} call per claim costs far less than
- * the round trip.) The generator is {@code DRBG}, seeded when the store is built: the platform's
- * default on Linux ({@code NativePRNG}) reads {@code /dev/urandom} every few draws, file I/O that
- * {@link #claimAsync(ClaimRequest)} must not do on an event loop, while {@code DRBG} draws without
- * I/O once seeded.
+ * Since an expired entry is gone from Redis, no counter kept there could survive it; each claim
+ * instead gets a 64-bit fencing token from {@link FencingTokens}: a sequence that never repeats
+ * within one store and starts at a point drawn from {@link SecureRandom} when the store is built,
+ * so that two application instances share a token only if their sequences meet, with probability
+ * about 2<sup>-64</sup> per claim. Drawing a token is one atomic add and a few multiplications on
+ * the calling thread: no lock, no I/O, nothing an event loop must not do.
  *
  * <h2>Inspection</h2>
  * {@link #inspect(EntryKey)} is one script that reads the entry's state, fingerprint and
@@ -129,7 +127,7 @@ public final class RedisIdempotencyStore implements InspectableStore, AutoClosea
     private final Clock clock;
     private final String address;
     private final Runnable closeOwned;
-    private final SecureRandom fencingTokens = newFencingTokenGenerator();
+    private final FencingTokens fencingTokens = FencingTokens.seededBySecureRandom();
 
     private RedisIdempotencyStore(
             Builder builder, RedisScriptingAsyncCommands<byte[], byte[]> commands, String address, Runnable closeOwned) {
@@ -139,17 +137,6 @@ public final class RedisIdempotencyStore implements InspectableStore, AutoClosea
         this.clock = builder.clock;
         this.address = address;
         this.closeOwned = closeOwned;
-    }
-
-    /** A {@code DRBG} generator, seeded now, on the thread building the store. */
-    private static SecureRandom newFencingTokenGenerator() {
-        try {
-            SecureRandom generator = SecureRandom.getInstance("DRBG");
-            generator.nextLong();
-            return generator;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("This Java platform has no DRBG SecureRandom", e);
-        }
     }
 
     /**
@@ -207,7 +194,8 @@ public final class RedisIdempotencyStore implements InspectableStore, AutoClosea
      */
     @Override
     public ClaimResult claim(ClaimRequest request) {
-        return await(EntryScript.CLAIM, redisKey(request.key()), sendClaim(request));
+        String redisKey = redisKey(request.key());
+        return await(EntryScript.CLAIM, redisKey, sendClaim(request, redisKey));
     }
 
     /**
@@ -221,7 +209,7 @@ public final class RedisIdempotencyStore implements InspectableStore, AutoClosea
      */
     @Override
     public CompletionStage<ClaimResult> claimAsync(ClaimRequest request) {
-        return stage(() -> sendClaim(request));
+        return stage(() -> sendClaim(request, redisKey(request.key())));
     }
 
     /**
@@ -271,9 +259,8 @@ public final class RedisIdempotencyStore implements InspectableStore, AutoClosea
         closeOwned.run();
     }
 
-    private CompletableFuture<ClaimResult> sendClaim(ClaimRequest request) {
-        long fencingToken = fencingTokens.nextLong();
-        String redisKey = redisKey(request.key());
+    private CompletableFuture<ClaimResult> sendClaim(ClaimRequest request, String redisKey) {
+        long fencingToken = fencingTokens.next();
         Instant sentAt = clock.instant();
         return run(EntryScript.CLAIM, redisKey, reply -> claimResult(reply, sentAt, request.key(), fencingToken, redisKey),
                 request.fingerprint().bytes(), decimal(fencingToken), millis(request.lease(), "lease"));
@@ -627,6 +614,10 @@ public final class RedisIdempotencyStore implements InspectableStore, AutoClosea
             }
             String address = describe(uri);
             RedisClient client = RedisClient.create(uri);
+            // Every command of the store has its own timeout; Lettuce's would be a second timer per command.
+            client.setOptions(ClientOptions.builder()
+                    .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
+                    .build());
             try {
                 StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
                 return new RedisIdempotencyStore(this, connection.async(), address, () -> {
