@@ -3,6 +3,7 @@ package io.github.idempotency.core.fingerprint;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Objects;
 
 /**
  * The digest of the parts of a request that must be equal for a retry to count as the same
@@ -22,10 +23,23 @@ public final class Fingerprint {
      * @throws IllegalArgumentException if the digest is empty or longer than 64 bytes
      */
     public static Fingerprint of(byte[] digest) {
-        if (digest.length == 0 || digest.length > 64) {
-            throw new IllegalArgumentException("a fingerprint is 1 to 64 bytes, was " + digest.length);
+        return of(digest, 0, digest.length);
+    }
+
+    /**
+     * @param source an array holding the digest bytes
+     * @param offset where the digest starts in {@code source}
+     * @param length the digest's length, 1 to 64 bytes
+     * @return the fingerprint, with a copy of those bytes
+     * @throws IllegalArgumentException if {@code length} is not 1 to 64
+     * @throws IndexOutOfBoundsException if the range is not inside {@code source}
+     */
+    public static Fingerprint of(byte[] source, int offset, int length) {
+        if (length <= 0 || length > 64) {
+            throw new IllegalArgumentException("a fingerprint is 1 to 64 bytes, was " + length);
         }
-        return new Fingerprint(digest.clone());
+        Objects.checkFromIndexSize(offset, length, source.length);
+        return new Fingerprint(Arrays.copyOfRange(source, offset, offset + length));
     }
 
     /**

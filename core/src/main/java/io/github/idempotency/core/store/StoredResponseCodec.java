@@ -5,7 +5,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -123,11 +122,11 @@ public final class StoredResponseCodec {
             throw new IllegalArgumentException("encoded stored response is truncated or corrupt: header count "
                     + headerCount + " at offset " + (offset + 5) + " does not fit in the " + in.remaining() + " remaining bytes");
         }
-        List<ResponseHeader> headers = new ArrayList<>(headerCount);
+        ResponseHeader[] headers = new ResponseHeader[headerCount];
         for (int i = 0; i < headerCount; i++) {
             String name = in.readUtf8("name", i);
             String value = in.readUtf8("value", i);
-            headers.add(new ResponseHeader(name, value));
+            headers[i] = new ResponseHeader(name, value);
         }
         int bodyLength = in.readLength("body length");
         int bodyStart = in.take(bodyLength, "body");
@@ -135,7 +134,8 @@ public final class StoredResponseCodec {
             throw new IllegalArgumentException("encoded stored response has " + in.remaining()
                     + " unexpected bytes after the body (offset " + in.at + ")");
         }
-        return new StoredResponse(status, headers, Arrays.copyOfRange(encoded, bodyStart, bodyStart + bodyLength));
+        // An immutable list, which the record keeps as it is rather than copying.
+        return new StoredResponse(status, List.of(headers), Arrays.copyOfRange(encoded, bodyStart, bodyStart + bodyLength));
     }
 
     /**
@@ -284,6 +284,17 @@ public final class StoredResponseCodec {
 
     /** A read position over the encoded bytes that refuses to move past their end. */
     private static final class Reader {
+        /**
+         * Header names and values that nearly every stored response holds: a replay shares these
+         * instances instead of making a string of each.
+         */
+        private static final String[] COMMON = {
+            "Content-Type", "Content-Length", "Location", "Cache-Control", "ETag", "Vary", "application/json",
+        };
+        private static final byte[][] COMMON_BYTES = Arrays.stream(COMMON)
+                .map(common -> common.getBytes(StandardCharsets.US_ASCII))
+                .toArray(byte[][]::new);
+
         /** The header number of a part that is not in a header. */
         private static final int NOT_A_HEADER = -1;
 
@@ -355,10 +366,25 @@ public final class StoredResponseCodec {
             return true;
         }
 
+        /** @return the one instance of a {@link #COMMON} string equal to these bytes, or {@code null} */
+        private String common(int start, int length) {
+            for (int i = 0; i < COMMON.length; i++) {
+                byte[] candidate = COMMON_BYTES[i];
+                if (candidate.length == length && Arrays.equals(bytes, start, start + length, candidate, 0, length)) {
+                    return COMMON[i];
+                }
+            }
+            return null;
+        }
+
         /** Reads the {@code part} ("name" or "value") of header number {@code header}. */
         String readUtf8(String part, int header) {
             int length = readLength(part, header, " length");
             int start = take(length, part, header, "");
+            String common = common(start, length);
+            if (common != null) {
+                return common;
+            }
             if (isAscii(start, length)) { // header lines nearly always are: no decoder, no char buffer
                 return new String(bytes, start, length, StandardCharsets.US_ASCII);
             }

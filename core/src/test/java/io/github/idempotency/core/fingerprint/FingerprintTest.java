@@ -32,6 +32,15 @@ class FingerprintTest {
     }
 
     @Test
+    void aDigestInsideALargerArrayIsCopiedFromItsRange() {
+        byte[] source = {9, 1, 2, 3, 9};
+
+        assertThat(Fingerprint.of(source, 1, 3)).isEqualTo(Fingerprint.of(new byte[] {1, 2, 3}));
+        assertThatThrownBy(() -> Fingerprint.of(source, 3, 3)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> Fingerprint.of(source, 1, 0)).hasMessage("a fingerprint is 1 to 64 bytes, was 0");
+    }
+
+    @Test
     void hexIsLowercaseAndReadBackInEitherCase() {
         Fingerprint fingerprint = Fingerprint.of(new byte[] {0x0A, (byte) 0xFF, 0x10});
 

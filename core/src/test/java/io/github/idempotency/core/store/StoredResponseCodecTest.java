@@ -67,6 +67,22 @@ class StoredResponseCodecTest {
     }
 
     @Test
+    void commonHeaderNamesAndValuesAreDecodedAsSharedInstancesAndOthersAsNewStrings() {
+        StoredResponse response = new StoredResponse(201, List.of(
+                new ResponseHeader(new String("Content-Type"), new String("application/json")),
+                new ResponseHeader("Content-Typf", "application/jsoN")), new byte[0]);
+
+        StoredResponse first = StoredResponseCodec.decode(StoredResponseCodec.encode(response));
+        StoredResponse second = StoredResponseCodec.decode(StoredResponseCodec.encode(response));
+
+        assertThat(first).isEqualTo(response);
+        assertThat(first.headers().get(0).name()).isSameAs(second.headers().get(0).name());
+        assertThat(first.headers().get(0).value()).isSameAs(second.headers().get(0).value());
+        assertThat(first.headers().get(1).name()).isEqualTo("Content-Typf").isNotSameAs(second.headers().get(1).name());
+        assertThat(first.headers().get(1).value()).isEqualTo("application/jsoN");
+    }
+
+    @Test
     void loneSurrogateInAHeaderIsEncodedAsQuestionMark() {
         StoredResponse response = new StoredResponse(200, List.of(new ResponseHeader("X", "a\uD800b")), new byte[0]);
 

@@ -19,7 +19,6 @@ import java.nio.ByteOrder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -300,7 +299,7 @@ public final class InMemoryIdempotencyStore implements InspectableStore {
         }
 
         private static Fingerprint fingerprint(byte[] record) {
-            return Fingerprint.of(Arrays.copyOfRange(record, FINGERPRINT_AT, FINGERPRINT_AT + record[Long.BYTES]));
+            return Fingerprint.of(record, FINGERPRINT_AT, record[Long.BYTES]);
         }
 
         private static StoredResponse response(byte[] record) {
