@@ -19,6 +19,7 @@ import java.nio.ByteOrder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,9 +86,9 @@ public final class InMemoryIdempotencyStore implements InspectableStore {
     /**
      * Weight added per record for its key, the cache's entry and the array's own header: what a
      * record retains beyond its array's contents on a 64-bit JVM with compressed references (about
-     * 300 bytes for a client's UUID key, measured with a heap histogram).
+     * 240 bytes for a client's UUID key in a scope of 20 characters, measured with a heap histogram).
      */
-    static final int RECORD_OVERHEAD_BYTES = 300;
+    static final int RECORD_OVERHEAD_BYTES = 240;
 
     /** How many claims are made between two sweeps of the claims whose lease ended unreleased. */
     private static final int CLAIMS_PER_SWEEP = 1024;
@@ -95,8 +96,8 @@ public final class InMemoryIdempotencyStore implements InspectableStore {
     /** Running requests: short-lived, weightless, never evicted; only their lease ends them. */
     private final ConcurrentHashMap<EntryKey, InFlight> claims = new ConcurrentHashMap<>();
     /** Completed records, bounded by weight, each expiring with its TTL: see {@link Records}. */
-    private final Cache<EntryKey, byte[]> records;
-    private final ConcurrentMap<EntryKey, byte[]> recordMap;
+    private final Cache<RecordKey, byte[]> records;
+    private final ConcurrentMap<RecordKey, byte[]> recordMap;
     private final Clock clock;
     private final long maximumWeightBytes;
     private final AtomicLong lastFencingToken = new AtomicLong();
@@ -106,7 +107,7 @@ public final class InMemoryIdempotencyStore implements InspectableStore {
         this.maximumWeightBytes = builder.maximumWeightBytes;
         this.records = Caffeine.newBuilder()
                 .maximumWeight(builder.maximumWeightBytes)
-                .weigher((EntryKey key, byte[] record) -> Records.weightBytes(record))
+                .weigher((RecordKey key, byte[] record) -> Records.weightBytes(record))
                 .expireAfter(new RecordExpiry())
                 .ticker(() -> nanos(clock.millis()))
                 .executor(Runnable::run)
@@ -177,12 +178,12 @@ public final class InMemoryIdempotencyStore implements InspectableStore {
     public boolean evict(EntryKey key) {
         long now = clock.millis();
         InFlight claim = claims.remove(key);
-        byte[] record = recordMap.remove(key);
+        byte[] record = recordMap.remove(RecordKey.of(key));
         return claim != null && claim.isLiveAt(now) || record != null && Records.isLiveAt(record, now);
     }
 
     private byte[] liveRecord(EntryKey key, long now) {
-        byte[] record = recordMap.get(key);
+        byte[] record = recordMap.get(RecordKey.of(key));
         return record != null && Records.isLiveAt(record, now) ? record : null;
     }
 
@@ -307,20 +308,87 @@ public final class InMemoryIdempotencyStore implements InspectableStore {
         }
     }
 
-    /** Expires each record when its TTL ends, on the ticker derived from the store clock. */
-    private static final class RecordExpiry implements Expiry<EntryKey, byte[]> {
+    /**
+     * The key of a completed record: the entry key's scope and key in one array, with its hash. Two
+     * objects per record instead of the entry key's five (the key, two strings and their arrays);
+     * a lookup builds one from the entry key. The array is a form byte, then each string's length
+     * (32 bits) and characters: one byte per character when every character of both strings is
+     * below U+0100 (form 0, as a client's UUID and a scope nearly always are), two otherwise
+     * (form 1), so that two different entry keys never give equal arrays.
+     */
+    private static final class RecordKey {
+        private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+        private static final VarHandle CHAR = MethodHandles.byteArrayViewVarHandle(char[].class, ByteOrder.BIG_ENDIAN);
+
+        private final byte[] bytes;
+        private final int hash;
+
+        private RecordKey(byte[] bytes) {
+            this.bytes = bytes;
+            this.hash = Arrays.hashCode(bytes);
+        }
+
+        static RecordKey of(EntryKey key) {
+            String scope = key.scope();
+            String idempotencyKey = key.key();
+            int bytesPerChar = isLatin1(scope) && isLatin1(idempotencyKey) ? 1 : 2;
+            byte[] bytes = new byte[1 + 2 * Integer.BYTES + bytesPerChar * (scope.length() + idempotencyKey.length())];
+            bytes[0] = (byte) (bytesPerChar - 1);
+            int at = put(bytes, 1, scope, bytesPerChar);
+            put(bytes, at, idempotencyKey, bytesPerChar);
+            return new RecordKey(bytes);
+        }
+
+        private static boolean isLatin1(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) > 0xFF) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Writes the length of {@code s} and its characters at {@code at}; returns where they end. */
+        private static int put(byte[] out, int at, String s, int bytesPerChar) {
+            INT.set(out, at, s.length());
+            at += Integer.BYTES;
+            if (bytesPerChar == 1) {
+                for (int i = 0; i < s.length(); i++) {
+                    out[at++] = (byte) s.charAt(i);
+                }
+                return at;
+            }
+            for (int i = 0; i < s.length(); i++, at += 2) {
+                CHAR.set(out, at, s.charAt(i));
+            }
+            return at;
+        }
+
         @Override
-        public long expireAfterCreate(EntryKey key, byte[] record, long currentTime) {
+        public boolean equals(Object o) {
+            return o instanceof RecordKey other && hash == other.hash && Arrays.equals(bytes, other.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    /** Expires each record when its TTL ends, on the ticker derived from the store clock. */
+    private static final class RecordExpiry implements Expiry<RecordKey, byte[]> {
+        @Override
+        public long expireAfterCreate(RecordKey key, byte[] record, long currentTime) {
             return Math.max(0, nanos(Records.expiresAtMillis(record)) - currentTime);
         }
 
         @Override
-        public long expireAfterUpdate(EntryKey key, byte[] record, long currentTime, long currentDuration) {
+        public long expireAfterUpdate(RecordKey key, byte[] record, long currentTime, long currentDuration) {
             return expireAfterCreate(key, record, currentTime);
         }
 
         @Override
-        public long expireAfterRead(EntryKey key, byte[] record, long currentTime, long currentDuration) {
+        public long expireAfterRead(RecordKey key, byte[] record, long currentTime, long currentDuration) {
             return currentDuration;
         }
     }
@@ -362,7 +430,7 @@ public final class InMemoryIdempotencyStore implements InspectableStore {
             long now = clock.millis();
             long expiresAt = plusMillis(now, ttl);
             return updateHeld(now, claim -> {
-                recordMap.put(key, Records.of(claim.fingerprint, response, expiresAt));
+                recordMap.put(RecordKey.of(key), Records.of(claim.fingerprint, response, expiresAt));
                 return null;
             });
         }

@@ -45,6 +45,26 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
     }
 
     @Test
+    void entryKeysThatDifferOnlyInTheirSplitOrTheirCharactersKeepRecordsOfTheirOwn() {
+        InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().clock(clock).build();
+        List<EntryKey> keys = List.of(
+                new EntryKey("ab", "c"), new EntryKey("a", "bc"), new EntryKey("", "abc"), new EntryKey("abc", ""),
+                new EntryKey("\u00e9", "x"), new EntryKey("\u0100", "x"), new EntryKey("\u00e9\u0100", ""),
+                new EntryKey("\u0000\u00e9", ""), new EntryKey("\u0000", "\u00e9"), new EntryKey("\u4e00", ""));
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(acquire(store, keys.get(i)).complete(new StoredResponse(200 + i, List.of(), new byte[0]), TTL)).isTrue();
+        }
+
+        for (int i = 0; i < keys.size(); i++) {
+            int status = 200 + i;
+            assertThat(store.claim(new ClaimRequest(keys.get(i), FINGERPRINT, LEASE)))
+                    .as("record of %s", keys.get(i))
+                    .isInstanceOfSatisfying(ClaimResult.Completed.class,
+                            completed -> assertThat(completed.response().status()).isEqualTo(status));
+        }
+    }
+
+    @Test
     void recordsBeyondTheWeightBoundAreEvictedAndTheTotalStaysUnderIt() {
         long bound = 1024 * 1024;
         InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().maximumWeightBytes(bound).clock(clock).build();
