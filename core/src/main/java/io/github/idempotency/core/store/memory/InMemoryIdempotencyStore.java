@@ -128,9 +128,10 @@ public final class InMemoryIdempotencyStore implements InspectableStore {
     @Override
     public ClaimResult claim(ClaimRequest request) {
         EntryKey key = request.key();
+        RecordKey recordKey = RecordKey.of(key);
         long now = clock.millis();
         while (true) {
-            byte[] record = liveRecord(key, now);
+            byte[] record = liveRecord(recordKey, now);
             if (record != null) {
                 return Records.answer(record);
             }
@@ -146,7 +147,7 @@ public final class InMemoryIdempotencyStore implements InspectableStore {
             }
             // A complete stores the record before it removes its claim: one that finished between
             // the two reads above left a record to find now.
-            record = liveRecord(key, now);
+            record = liveRecord(recordKey, now);
             if (record != null) {
                 claims.remove(key, claim);
                 return Records.answer(record);
@@ -154,14 +155,15 @@ public final class InMemoryIdempotencyStore implements InspectableStore {
             if (token % CLAIMS_PER_SWEEP == 0) {
                 claims.values().removeIf(c -> !c.isLiveAt(now));
             }
-            return new ClaimResult.Acquired(new HeldClaim(key, token));
+            return new ClaimResult.Acquired(new HeldClaim(key, recordKey, token));
         }
     }
 
     @Override
     public Optional<EntrySummary> inspect(EntryKey key) {
+        RecordKey recordKey = RecordKey.of(key);
         long now = clock.millis();
-        byte[] record = liveRecord(key, now);
+        byte[] record = liveRecord(recordKey, now);
         if (record == null) {
             InFlight claim = claims.get(key);
             if (claim != null && claim.isLiveAt(now)) {
@@ -169,7 +171,7 @@ public final class InMemoryIdempotencyStore implements InspectableStore {
             }
             // A complete stores the record before it removes its claim: one that finished between
             // the two reads above left a record to find now.
-            record = liveRecord(key, now);
+            record = liveRecord(recordKey, now);
         }
         return record == null ? Optional.empty() : Optional.of(Records.summary(record));
     }
@@ -182,8 +184,8 @@ public final class InMemoryIdempotencyStore implements InspectableStore {
         return claim != null && claim.isLiveAt(now) || record != null && Records.isLiveAt(record, now);
     }
 
-    private byte[] liveRecord(EntryKey key, long now) {
-        byte[] record = recordMap.get(RecordKey.of(key));
+    private byte[] liveRecord(RecordKey key, long now) {
+        byte[] record = recordMap.get(key);
         return record != null && Records.isLiveAt(record, now) ? record : null;
     }
 
@@ -402,10 +404,12 @@ public final class InMemoryIdempotencyStore implements InspectableStore {
     /** The handle of one claim; every call checks and updates the claim in one per-key update. */
     private final class HeldClaim implements Claim {
         private final EntryKey key;
+        private final RecordKey recordKey;
         private final long fencingToken;
 
-        HeldClaim(EntryKey key, long fencingToken) {
+        HeldClaim(EntryKey key, RecordKey recordKey, long fencingToken) {
             this.key = key;
+            this.recordKey = recordKey;
             this.fencingToken = fencingToken;
         }
 
@@ -430,7 +434,7 @@ public final class InMemoryIdempotencyStore implements InspectableStore {
             long now = clock.millis();
             long expiresAt = plusMillis(now, ttl);
             return updateHeld(now, claim -> {
-                recordMap.put(RecordKey.of(key), Records.of(claim.fingerprint, response, expiresAt));
+                recordMap.put(recordKey, Records.of(claim.fingerprint, response, expiresAt));
                 return null;
             });
         }
