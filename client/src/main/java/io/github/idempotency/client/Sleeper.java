@@ -12,7 +12,7 @@ public interface Sleeper {
      */
     void sleep(Duration wait) throws InterruptedException;
 
-    /** @return a sleeper that blocks the calling thread ({@link Thread#sleep(Duration)} on Java 19+, millis here) */
+    /** @return a sleeper that blocks the calling thread ({@link Thread#sleep(long, int)}) */
     static Sleeper threadSleep() {
         return wait -> {
             long nanos = wait.toNanos();
