@@ -9,11 +9,14 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.http.HttpHeaders;
 
 /**
  * What every client binding does, over real HTTP against a {@link StubServer}: each binding's test
@@ -137,6 +140,26 @@ public abstract class BindingContract {
         assertThat(server.received()).extracting(Received::key).containsExactly("k-1", "k-1");
         assertThat(post(RetryPolicy.builder().methods("GET").build()).attempts()).isEqualTo(1);
         assertThat(server.received().get(2).key()).isNull();
+    }
+
+    /**
+     * @param status the answer's status
+     * @param header the answer's first value of a header by name, or null
+     * @return the answer, with the attempts from the header the Spring bindings add
+     */
+    protected static Answer answer(int status, Function<String, String> header) {
+        String attempts = header.apply(IdempotencyHeaders.ATTEMPTS);
+        return new Answer(status, attempts == null ? 1 : Integer.parseInt(attempts),
+                "true".equals(header.apply(IdempotencyHeaders.REPLAYED)));
+    }
+
+    /** @return sets {@code key} as the request's Idempotency-Key, unless it is null */
+    protected static Consumer<HttpHeaders> keyHeader(String key) {
+        return headers -> {
+            if (key != null) {
+                headers.set(IdempotencyHeaders.KEY, key);
+            }
+        };
     }
 
     /** @return the keys the server received, in order */

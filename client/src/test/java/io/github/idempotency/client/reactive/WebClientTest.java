@@ -1,7 +1,6 @@
 package io.github.idempotency.client.reactive;
 
 import io.github.idempotency.client.BindingContract;
-import io.github.idempotency.client.IdempotencyHeaders;
 import io.github.idempotency.client.RetryPolicy;
 import java.net.URI;
 import org.springframework.http.MediaType;
@@ -22,20 +21,14 @@ class WebClientTest extends BindingContract {
     }
 
     private static Mono<Answer> answer(ClientResponse response) {
-        String attempts = response.headers().asHttpHeaders().getFirst(IdempotencyHeaders.ATTEMPTS);
-        Answer answer = new Answer(response.statusCode().value(), attempts == null ? 1 : Integer.parseInt(attempts),
-                "true".equals(response.headers().asHttpHeaders().getFirst(IdempotencyHeaders.REPLAYED)));
-        return response.releaseBody().thenReturn(answer);
+        return response.releaseBody()
+                .thenReturn(answer(response.statusCode().value(), response.headers().asHttpHeaders()::getFirst));
     }
 
     @Override
     protected Answer post(RetryPolicy policy, URI uri, String body, String key) {
         return client(policy).post().uri(uri).contentType(MediaType.APPLICATION_JSON)
-                .headers(h -> {
-                    if (key != null) {
-                        h.set(IdempotencyHeaders.KEY, key);
-                    }
-                })
+                .headers(keyHeader(key))
                 .bodyValue(body)
                 .exchangeToMono(WebClientTest::answer)
                 .block();

@@ -1,7 +1,6 @@
 package io.github.idempotency.client.spring;
 
 import io.github.idempotency.client.BindingContract;
-import io.github.idempotency.client.IdempotencyHeaders;
 import io.github.idempotency.client.RetryPolicy;
 import java.net.URI;
 import java.util.List;
@@ -29,16 +28,13 @@ class RestTemplateTest extends BindingContract {
     }
 
     private static Answer answer(ResponseEntity<String> response) {
-        return RestClientTest.answer(response.getStatusCode(), response.getHeaders());
+        return answer(response.getStatusCode().value(), response.getHeaders()::getFirst);
     }
 
     @Override
     protected Answer post(RetryPolicy policy, URI uri, String body, String key) {
-        RequestEntity.BodyBuilder request = RequestEntity.post(uri).contentType(MediaType.APPLICATION_JSON);
-        if (key != null) {
-            request.header(IdempotencyHeaders.KEY, key);
-        }
-        return answer(template(policy).exchange(request.body(body), String.class));
+        return answer(template(policy).exchange(RequestEntity.post(uri).contentType(MediaType.APPLICATION_JSON)
+                .headers(keyHeader(key)).body(body), String.class));
     }
 
     @Override

@@ -23,10 +23,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Deque;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,7 +46,7 @@ class ServletDemoRetriesTest {
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final AtomicInteger processed = new AtomicInteger();
-    private final List<Duration> waits = new CopyOnWriteArrayList<>();
+    private final RecordingSleeper sleeper = new RecordingSleeper();
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private DemoServer demo;
     private FaultyProxy proxy;
@@ -78,7 +76,7 @@ class ServletDemoRetriesTest {
 
     /** A client whose waits are recorded, not slept: the server has answered before the proxy drops it. */
     private IdempotentHttpClient client(RetryPolicy policy) {
-        return IdempotentHttpClient.of(http, IdempotentRetries.builder().policy(policy).sleeper(waits::add).build());
+        return IdempotentHttpClient.of(http, IdempotentRetries.builder().policy(policy).sleeper(sleeper).build());
     }
 
     private HttpRequest.Builder payment(String body) {
@@ -150,13 +148,11 @@ class ServletDemoRetriesTest {
         });
         // The first attempt times out while the payment runs; the second gets 409 with Retry-After: 1.
         // When the client then waits, the payment is let go and the wait lasts until its response is out.
-        IdempotentHttpClient client = IdempotentHttpClient.of(http, IdempotentRetries.builder().sleeper(wait -> {
-            waits.add(wait);
-            if (waits.size() == 2) {
-                release.countDown();
-                proxy.awaitExchanges(2, FaultyProxy.patience());
-            }
-        }).build());
+        sleeper.during(2, () -> {
+            release.countDown();
+            proxy.awaitExchanges(2, FaultyProxy.patience());
+        });
+        IdempotentHttpClient client = client(RetryPolicy.defaults());
 
         IdempotentResponse<String> answer = client.send(payment(PAYMENT).timeout(Duration.ofMillis(300)).build(),
                 BodyHandlers.ofString());
@@ -164,7 +160,7 @@ class ServletDemoRetriesTest {
         assertThat(answer.statusCode()).isEqualTo(201);
         assertThat(answer.replayed()).isTrue();
         assertThat(answer.attempts()).isEqualTo(3);
-        assertThat(waits.get(1)).as("the server's Retry-After").isEqualTo(Duration.ofSeconds(1));
+        assertThat(sleeper.waits().get(1)).as("the server's Retry-After").isEqualTo(Duration.ofSeconds(1));
         assertThat(proxy.exchanges()).extracting(Exchange::status).containsExactly(409, 201, 201);
         assertThat(proxy.exchanges()).extracting(Exchange::key).containsOnly(answer.key());
         assertThat(processed).hasValue(1);
@@ -195,7 +191,7 @@ class ServletDemoRetriesTest {
         assertThat(reused.statusCode()).isEqualTo(422);
         assertThat(reused.attempts()).isEqualTo(1);
         assertThat(proxy.exchanges()).extracting(Exchange::status).containsExactly(201, 422);
-        assertThat(waits).isEmpty();
+        assertThat(sleeper.waits()).isEmpty();
     }
 
     @Test
@@ -211,7 +207,7 @@ class ServletDemoRetriesTest {
         assertThat(through.replayed()).isFalse();
         assertThat(exhausted.statusCode()).isEqualTo(503);
         assertThat(exhausted.attempts()).isEqualTo(3);
-        assertThat(waits).containsOnly(Duration.ofSeconds(1)).hasSize(4);
+        assertThat(sleeper.waits()).containsOnly(Duration.ofSeconds(1)).hasSize(4);
         assertThat(paymentsOnTheServer()).isEqualTo(1);
     }
 

@@ -9,13 +9,12 @@ import io.github.idempotency.client.demo.FaultyProxy;
 import io.github.idempotency.client.demo.FaultyProxy.Exchange;
 import io.github.idempotency.client.demo.FaultyProxy.Fault;
 import io.github.idempotency.client.demo.FaultyProxy.FaultRule;
+import io.github.idempotency.client.demo.RecordingSleeper;
 import io.github.idempotency.client.reactive.IdempotentRetryFilter;
 import io.github.idempotency.client.spring.IdempotentRetryInterceptor;
 import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -56,7 +55,7 @@ class ClientRetriesTest {
     @Value("${local.server.port}")
     int port;
 
-    final List<Duration> waits = new CopyOnWriteArrayList<>();
+    final RecordingSleeper sleeper = new RecordingSleeper();
     FaultyProxy proxy;
 
     @AfterEach
@@ -66,7 +65,7 @@ class ClientRetriesTest {
 
     /** Waits are recorded, not slept: the demo has answered before the proxy drops its answer. */
     IdempotentRetries retries(RetryPolicy policy) {
-        return IdempotentRetries.builder().policy(policy).sleeper(waits::add).build();
+        return IdempotentRetries.builder().policy(policy).sleeper(sleeper).build();
     }
 
     RestClient restClient(FaultRule rule, RetryPolicy policy) throws Exception {
@@ -133,10 +132,11 @@ class ClientRetriesTest {
         WebClient client = WebClient.builder().baseUrl("http://127.0.0.1:" + proxy.port())
                 .clientConnector(new JdkClientHttpConnector(HTTP))
                 .defaultHeaders(h -> h.setBasicAuth("alice", "alice-pass"))
-                .filter(IdempotentRetryFilter.of(retries(RetryPolicy.defaults()), wait -> {
-                    waits.add(wait);
-                    return Mono.empty();
-                }))
+                .filter(IdempotentRetryFilter.of(retries(RetryPolicy.defaults()),
+                        wait -> Mono.fromCallable(() -> {
+                            sleeper.sleep(wait);
+                            return wait;
+                        })))
                 .build();
 
         Answer answer = client.post().uri("/payments").contentType(MediaType.APPLICATION_JSON).bodyValue(PAYMENT)
@@ -147,7 +147,7 @@ class ClientRetriesTest {
                 .block(FaultyProxy.patience());
 
         assertOnePaymentAndTheReplay(answer, before);
-        assertThat(waits).hasSize(1);
+        assertThat(sleeper.waits()).hasSize(1);
     }
 
     @Test
@@ -196,6 +196,6 @@ class ClientRetriesTest {
         assertThat(reused.status()).isEqualTo(422);
         assertThat(reused.attempts()).isEqualTo(1);
         assertThat(proxy.exchanges()).extracting(Exchange::status).containsExactly(400, 201, 422);
-        assertThat(waits).isEmpty();
+        assertThat(sleeper.waits()).isEmpty();
     }
 }

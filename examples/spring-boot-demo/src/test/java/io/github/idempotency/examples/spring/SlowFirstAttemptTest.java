@@ -6,11 +6,10 @@ import io.github.idempotency.client.IdempotentRetries;
 import io.github.idempotency.client.demo.FaultyProxy;
 import io.github.idempotency.client.demo.FaultyProxy.Exchange;
 import io.github.idempotency.client.demo.FaultyProxy.FaultRule;
+import io.github.idempotency.client.demo.RecordingSleeper;
 import io.github.idempotency.client.spring.IdempotentRetryInterceptor;
 import io.github.idempotency.examples.spring.ClientRetriesTest.Answer;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -30,16 +29,12 @@ class SlowFirstAttemptTest {
 
     @Test
     void theRetryWaitsForTheServersRetryAfterAndGetsTheReplay() throws Exception {
-        List<Duration> waits = new CopyOnWriteArrayList<>();
         try (FaultyProxy proxy = FaultyProxy.start(port, FaultRule.none())) {
             // The first wait is the backoff after the timeout; the second, the server's Retry-After, lasts until
             // the first attempt's response is out (both exchanges finished), instead of a second of real time.
-            IdempotentRetries retries = IdempotentRetries.builder().sleeper(wait -> {
-                waits.add(wait);
-                if (waits.size() == 2) {
-                    proxy.awaitExchanges(2, FaultyProxy.patience());
-                }
-            }).build();
+            RecordingSleeper sleeper = new RecordingSleeper()
+                    .during(2, () -> proxy.awaitExchanges(2, FaultyProxy.patience()));
+            IdempotentRetries retries = IdempotentRetries.builder().sleeper(sleeper).build();
             JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(ClientRetriesTest.HTTP);
             factory.setReadTimeout(Duration.ofMillis(200));
             RestClient client = RestClient.builder().baseUrl("http://127.0.0.1:" + proxy.port())
@@ -53,7 +48,7 @@ class SlowFirstAttemptTest {
             assertThat(answer.status()).isEqualTo(201);
             assertThat(answer.replayed()).isTrue();
             assertThat(answer.attempts()).isEqualTo(3);
-            assertThat(waits.get(1)).as("the server's Retry-After").isEqualTo(Duration.ofSeconds(1));
+            assertThat(sleeper.waits().get(1)).as("the server's Retry-After").isEqualTo(Duration.ofSeconds(1));
             assertThat(proxy.exchanges()).extracting(Exchange::status).containsExactly(409, 201, 201);
             assertThat(proxy.exchanges()).extracting(Exchange::key).containsOnly(answer.key());
         }
