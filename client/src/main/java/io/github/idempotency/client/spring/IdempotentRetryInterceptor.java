@@ -23,8 +23,8 @@ import org.springframework.http.client.ClientHttpResponse;
  * server's {@code Idempotent-Replayed} header says whether it was a replay. Thread-safe.
  *
  * <p>Register it <em>last</em> ({@code requestInterceptor} after the others), so that every
- * attempt passes the interceptors registered before it (authentication, tracing): Spring Framework 6.2
- * runs the interceptors after this one only on the first attempt.
+ * attempt passes the other interceptors (authentication, tracing): Spring Framework 6.2 runs the
+ * interceptors registered after this one on the first attempt only (Spring 7 on every attempt).
  *
  * <p>Each attempt's failure is the request factory's {@link IOException} (a lost connection, a read
  * timeout); after several attempts the operation fails with an

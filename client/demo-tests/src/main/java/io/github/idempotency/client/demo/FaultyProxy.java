@@ -259,7 +259,9 @@ public final class FaultyProxy implements AutoCloseable {
             List<String[]> headers = new ArrayList<>();
             for (String line = line(in); line != null && !line.isEmpty(); line = line(in)) {
                 int colon = line.indexOf(':');
-                headers.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
+                if (colon > 0) {
+                    headers.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
+                }
             }
             return new Head(requestLine, headers);
         }
