@@ -139,6 +139,15 @@ public final class FaultyProxy implements AutoCloseable {
         return List.copyOf(exchanges);
     }
 
+    /**
+     * @param key an {@code Idempotency-Key}
+     * @return the statuses the server answered to the requests with that key, in the order they
+     *     finished; empty when no request had it
+     */
+    public List<Integer> statuses(String key) {
+        return exchanges.stream().filter(e -> key.equals(e.key())).map(Exchange::status).toList();
+    }
+
     /** @return how many finished exchanges had {@code fault} */
     public long count(Fault fault) {
         return exchanges.stream().filter(e -> e.fault() == fault).count();
@@ -180,6 +189,7 @@ public final class FaultyProxy implements AutoCloseable {
 
     private void serve(Socket client) {
         try (client) {
+            client.setTcpNoDelay(true);
             InputStream in = client.getInputStream();
             Head head = Head.read(in);
             if (head == null) {
@@ -220,10 +230,14 @@ public final class FaultyProxy implements AutoCloseable {
 
     private byte[] forward(Head head, byte[] body) throws IOException {
         try (Socket upstream = new Socket()) {
+            upstream.setTcpNoDelay(true);
             upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort), 5_000);
+            // One write: head and body in separate small segments would wait for a delayed ACK (Nagle).
+            ByteArrayOutputStream request = new ByteArrayOutputStream();
+            request.writeBytes(head.forwarded());
+            request.writeBytes(body);
             OutputStream out = upstream.getOutputStream();
-            out.write(head.forwarded());
-            out.write(body);
+            out.write(request.toByteArray());
             out.flush();
             return upstream.getInputStream().readAllBytes();
         }
@@ -245,6 +259,17 @@ public final class FaultyProxy implements AutoCloseable {
     public void close() throws IOException {
         listener.close();
         threads.shutdownNow();
+    }
+
+    /** @return a description of the faults injected so far, for test output */
+    public String summary() {
+        return exchanges.size() + " requests, " + count(Fault.DROP_RESPONSE) + " responses dropped, "
+                + count(Fault.ANSWER_503) + " answered 503 by the proxy";
+    }
+
+    /** @return the time a test may wait for the server: generous, as builds share the machine */
+    public static Duration patience() {
+        return Duration.ofSeconds(30);
     }
 
     /** A request's line and headers. */
@@ -326,16 +351,5 @@ public final class FaultyProxy implements AutoCloseable {
             }
             return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
         }
-    }
-
-    /** @return a description of the faults injected so far, for test output */
-    public String summary() {
-        return exchanges.size() + " requests, " + count(Fault.DROP_RESPONSE) + " responses dropped, "
-                + count(Fault.ANSWER_503) + " answered 503 by the proxy";
-    }
-
-    /** @return the time a test may wait for the server: generous, as builds share the machine */
-    public static Duration patience() {
-        return Duration.ofSeconds(30);
     }
 }
