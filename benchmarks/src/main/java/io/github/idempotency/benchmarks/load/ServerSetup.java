@@ -76,6 +76,8 @@ enum ServerSetup {
                 config.setJdbcUrl(env("JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/test"));
                 config.setUsername(env("JDBC_USER", "postgres"));
                 config.setPassword(env("JDBC_PASSWORD", ""));
+                // As many connections as the 16 clients of store-limits.sh's pgbench runs.
+                config.setMaximumPoolSize(16);
                 HikariDataSource dataSource = new HikariDataSource(config);
                 execute(dataSource, "DROP TABLE IF EXISTS " + BENCHMARK_TABLE);
                 JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(dataSource)

@@ -1,8 +1,8 @@
 package io.github.idempotency.core.store;
 
+import io.github.idempotency.core.fingerprint.internal.Sha256FingerprintStrategy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
 
 /**
@@ -16,7 +16,6 @@ import java.util.Objects;
  */
 public record EntryKey(String scope, String key) {
 
-    private static final MessageDigest SHA256_PROTOTYPE = sha256ByName();
     private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     public EntryKey {
@@ -32,7 +31,7 @@ public record EntryKey(String scope, String key) {
      * @return 64 lowercase hex characters
      */
     public String digest() {
-        MessageDigest sha256 = sha256();
+        MessageDigest sha256 = Sha256FingerprintStrategy.newSha256();
         byte[] s = scope.getBytes(StandardCharsets.UTF_8);
         byte[] k = key.getBytes(StandardCharsets.UTF_8);
         byte[] lengths = new byte[2 * 11];
@@ -63,22 +62,5 @@ public record EntryKey(String scope, String key) {
         } while (length > 0);
         out[end] = ':';
         return end + 1;
-    }
-
-    /** A clone of one prototype: cheaper than {@link MessageDigest#getInstance}, which looks up the provider. */
-    private static MessageDigest sha256() {
-        try {
-            return (MessageDigest) SHA256_PROTOTYPE.clone();
-        } catch (CloneNotSupportedException e) {
-            return sha256ByName();
-        }
-    }
-
-    private static MessageDigest sha256ByName() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
     }
 }

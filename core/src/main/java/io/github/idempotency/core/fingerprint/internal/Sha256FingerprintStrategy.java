@@ -176,16 +176,21 @@ public record Sha256FingerprintStrategy(
                 || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
     }
 
-    /** Cloned per request: cheaper than a provider look-up by name every time. */
-    private static final MessageDigest SHA256_PROTOTYPE = sha256ByName();
-
-    private static MessageDigest newSha256() {
+    /**
+     * A new SHA-256 digest, cloned from one prototype: cheaper than {@link MessageDigest#getInstance},
+     * which looks the provider up by name and makes the digest by reflection, every time.
+     *
+     * @return a digest in its initial state
+     */
+    public static MessageDigest newSha256() {
         try {
             return (MessageDigest) SHA256_PROTOTYPE.clone();
         } catch (CloneNotSupportedException e) {
             return sha256ByName();
         }
     }
+
+    private static final MessageDigest SHA256_PROTOTYPE = sha256ByName();
 
     private static MessageDigest sha256ByName() {
         try {
