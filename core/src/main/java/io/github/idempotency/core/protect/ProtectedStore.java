@@ -114,9 +114,13 @@ class ProtectedStore implements IdempotencyStore {
         return new ClaimResult.Completed(request.fingerprint(), response, completed.expiresAt());
     }
 
+    /**
+     * @return whether {@code stored} is the fingerprint of {@code request}: its HMAC, or the plain
+     *     fingerprint of a claim or record written without encryption (whose record is still
+     *     refused unless unencrypted records are accepted)
+     */
     private boolean matches(ClaimRequest request, Fingerprint stored) {
-        return cipher.matches(request.key(), request.fingerprint(), stored)
-                || acceptUnencrypted && stored.equals(request.fingerprint());
+        return cipher.matches(request.key(), request.fingerprint(), stored) || stored.equals(request.fingerprint());
     }
 
     /** @return what is stored of {@code response}: redacted and marked so, then encrypted */
