@@ -62,7 +62,8 @@ import org.springframework.util.ClassUtils;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(IdempotencyProperties.class)
-@Import({IdempotencyHealthConfiguration.class, IdempotencyEndpointConfiguration.class})
+@Import({IdempotencyHealthConfiguration.class, IdempotencyEndpointConfiguration.class,
+        IdempotencyProtectionConfiguration.class})
 @ImportRuntimeHints(IdempotencyRuntimeHints.class)
 public class IdempotencyStoreConfiguration {
 
