@@ -12,6 +12,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.idempotency.core.store.EntryKey;
 import io.github.idempotency.core.store.StoredResponse;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,10 +34,11 @@ import java.util.regex.Pattern;
  * <p>A path is member names separated by dots, {@code card.number}; {@code *} matches every member
  * of an object; arrays are walked through, so {@code items.secret} names the {@code secret} of every
  * element of {@code items} (and of a top-level array's elements). A path that names nothing
- * changes nothing. A redacted body is written back as compact UTF-8 JSON, numbers exact.
+ * changes nothing. A redacted body is written back as compact JSON in the charset its
+ * {@code Content-Type} declares (UTF-8 when it declares none), numbers exact.
  *
- * <p>A JSON body that cannot be parsed, or declares a charset other than UTF-8, is not stored at
- * all (the record keeps the status and headers, as for a body over the size limit, with
+ * <p>A JSON body that cannot be parsed (or decoded in its declared charset, or whose replacement
+ * that charset cannot encode) is not stored at all (the record keeps the status and headers, as for a body over the size limit, with
  * {@code Idempotent-Body-Omitted}): a secret the paths were meant to remove might be in it.
  * Other bodies are stored unchanged. Immutable and thread-safe.
  */
@@ -68,9 +76,11 @@ public final class JsonFieldRedactor implements ResponseRedactor {
         if (paths.isEmpty() || response.body().length == 0 || !isJson(response)) {
             return response;
         }
+        Charset charset = charset(response);
         JsonNode tree;
         try {
-            tree = utf8(response) ? JSON.readTree(response.body()) : null;
+            tree = charset == null ? null : JSON.readTree(strict(charset.newDecoder())
+                    .decode(ByteBuffer.wrap(response.body())).toString());
         } catch (IOException | RuntimeException e) {
             tree = null;
         }
@@ -85,10 +95,21 @@ public final class JsonFieldRedactor implements ResponseRedactor {
             return response;
         }
         try {
-            return new StoredResponse(response.status(), response.headers(), JSON.writeValueAsBytes(tree));
-        } catch (IOException e) {
+            ByteBuffer encoded = strict(charset.newEncoder()).encode(CharBuffer.wrap(JSON.writeValueAsString(tree)));
+            byte[] body = new byte[encoded.remaining()];
+            encoded.get(body);
+            return new StoredResponse(response.status(), response.headers(), body);
+        } catch (IOException e) { // the replacement is not in the body's charset
             return response.withBodyOmitted(response.body().length);
         }
+    }
+
+    private static CharsetDecoder strict(CharsetDecoder decoder) {
+        return decoder.onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    }
+
+    private static CharsetEncoder strict(CharsetEncoder encoder) {
+        return encoder.onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     }
 
     /** @return whether anything at {@code path} (from step {@code at}) under {@code node} was redacted */
@@ -136,15 +157,19 @@ public final class JsonFieldRedactor implements ResponseRedactor {
         return type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json");
     }
 
-    private static boolean utf8(StoredResponse response) {
+    /** @return the charset the body declares (UTF-8 when none); {@code null} when this JVM does not know it */
+    private static Charset charset(StoredResponse response) {
         for (String parameter : response.headerValues("Content-Type").get(0).split(";")) {
             String[] pair = parameter.trim().split("=", 2);
             if (pair.length == 2 && pair[0].trim().equalsIgnoreCase("charset")) {
-                String charset = pair[1].trim().replace("\"", "");
-                return charset.equalsIgnoreCase("utf-8") || charset.equalsIgnoreCase("utf8");
+                try {
+                    return Charset.forName(pair[1].trim().replace("\"", ""));
+                } catch (IllegalArgumentException e) {
+                    return null;
+                }
             }
         }
-        return true;
+        return StandardCharsets.UTF_8;
     }
 
     private static String mediaType(String contentType) {

@@ -59,14 +59,28 @@ class JsonFieldRedactorTest {
     @Test
     void aJsonBodyThatCannotBeParsedIsNotStored() {
         StoredResponse invalid = json("application/json", "{\"card\":{\"number\":\"4242\"");
-        StoredResponse latin1 = json("application/json;charset=ISO-8859-1", "{\"card\":{\"number\":\"4242\"}}");
+        StoredResponse notUtf8 = new StoredResponse(200, List.of(new ResponseHeader("Content-Type", "application/json")),
+                "{\"card\":{\"number\":\"Köln\"}}".getBytes(StandardCharsets.ISO_8859_1));
+        StoredResponse unknownCharset = json("application/json;charset=x-unknown", "{\"card\":{\"number\":\"4242\"}}");
 
-        for (StoredResponse response : List.of(invalid, latin1)) {
+        for (StoredResponse response : List.of(invalid, notUtf8, unknownCharset)) {
             StoredResponse stored = ResponseRedactor.jsonFields("card.number").redact(KEY, response);
             assertThat(stored.body()).isEmpty();
             assertThat(stored.headerValues(IdempotencyEngine.BODY_OMITTED_HEADER))
                     .containsExactly(Integer.toString(response.body().length));
         }
+    }
+
+    @Test
+    void aBodyInItsDeclaredCharsetIsWrittenBackInIt() {
+        StoredResponse latin1 = new StoredResponse(200,
+                List.of(new ResponseHeader("Content-Type", "application/json;charset=ISO-8859-1")),
+                "{\"city\":\"Köln\",\"card\":{\"number\":\"4242\"}}".getBytes(StandardCharsets.ISO_8859_1));
+
+        StoredResponse stored = ResponseRedactor.jsonFields("card.number").redact(KEY, latin1);
+
+        assertThat(new String(stored.body(), StandardCharsets.ISO_8859_1))
+                .isEqualTo("{\"city\":\"Köln\",\"card\":{\"number\":\"[REDACTED]\"}}");
     }
 
     @Test
