@@ -44,8 +44,28 @@ final class RecordCipher {
     private static final String AES_GCM = "AES/GCM/NoPadding";
     private static final String HMAC = "HmacSHA256";
 
+    /**
+     * One cipher and one MAC per thread, initialised anew for each use: looking them up from the
+     * providers costs more than the cryptography on a small response.
+     */
+    private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> instance(AES_GCM, Cipher::getInstance));
+    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> instance(HMAC, Mac::getInstance));
+
     private final KeyProvider keys;
     private final SecureRandom random = new SecureRandom();
+
+    /** The source of one kind of JCA engine. */
+    private interface Engines<T> {
+        T get(String algorithm) throws GeneralSecurityException;
+    }
+
+    private static <T> T instance(String algorithm, Engines<T> engines) {
+        try {
+            return engines.get(algorithm);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(algorithm + " is required by every Java platform", e);
+        }
+    }
 
     RecordCipher(KeyProvider keys) {
         this.keys = keys;
@@ -76,7 +96,7 @@ final class RecordCipher {
 
     private static Fingerprint hmac(SecretKey fingerprintKey, EntryKey key, Fingerprint fingerprint) {
         try {
-            Mac mac = Mac.getInstance(HMAC);
+            Mac mac = MACS.get();
             mac.init(fingerprintKey);
             mac.update(identity(key, fingerprint.bytes()));
             return Fingerprint.of(mac.doFinal());
@@ -97,7 +117,7 @@ final class RecordCipher {
         random.nextBytes(nonce);
         byte[] plain = StoredResponseCodec.encode(response);
         try {
-            Cipher cipher = Cipher.getInstance(AES_GCM);
+            Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.ENCRYPT_MODE, secret, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(associatedData(idBytes, key, stored));
             int headerBytes = MAGIC.length + 2 + idBytes.length + NONCE_BYTES;
@@ -146,7 +166,7 @@ final class RecordCipher {
         }
         byte[] plain;
         try {
-            Cipher cipher = Cipher.getInstance(AES_GCM);
+            Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.DECRYPT_MODE, secret.get(), new GCMParameterSpec(TAG_BITS, body, nonceAt, NONCE_BYTES));
             cipher.updateAAD(associatedData(idBytes, key, storedFingerprint));
             int cipherAt = nonceAt + NONCE_BYTES;
