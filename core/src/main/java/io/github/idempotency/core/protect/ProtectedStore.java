@@ -6,6 +6,7 @@ import io.github.idempotency.core.store.ClaimRequest;
 import io.github.idempotency.core.store.ClaimResult;
 import io.github.idempotency.core.store.EntryKey;
 import io.github.idempotency.core.store.EntrySummary;
+import io.github.idempotency.core.store.ForwardingClaim;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.InspectableStore;
 import io.github.idempotency.core.store.ResponseHeader;
@@ -135,64 +136,28 @@ class ProtectedStore implements IdempotencyStore {
     }
 
     /** A claim whose completion stores the protected form of the response. */
-    private final class ProtectedClaim implements Claim {
-        private final Claim claim;
+    private final class ProtectedClaim extends ForwardingClaim {
         private final Fingerprint fingerprint;
 
         ProtectedClaim(Claim claim, Fingerprint fingerprint) {
-            this.claim = claim;
+            super(claim);
             this.fingerprint = fingerprint;
         }
 
         @Override
-        public EntryKey key() {
-            return claim.key();
-        }
-
-        @Override
-        public long fencingToken() {
-            return claim.fencingToken();
-        }
-
-        @Override
         public boolean complete(StoredResponse response, Duration ttl) {
-            return claim.complete(storable(claim.key(), fingerprint, response), ttl);
+            return delegate().complete(storable(key(), fingerprint, response), ttl);
         }
 
         @Override
         public CompletionStage<Boolean> completeAsync(StoredResponse response, Duration ttl) {
             StoredResponse storable;
             try {
-                storable = storable(claim.key(), fingerprint, response);
+                storable = storable(key(), fingerprint, response);
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e);
             }
-            return claim.completeAsync(storable, ttl);
-        }
-
-        @Override
-        public boolean release() {
-            return claim.release();
-        }
-
-        @Override
-        public CompletionStage<Boolean> releaseAsync() {
-            return claim.releaseAsync();
-        }
-
-        @Override
-        public boolean renew(Duration lease) {
-            return claim.renew(lease);
-        }
-
-        @Override
-        public CompletionStage<Boolean> renewAsync(Duration lease) {
-            return claim.renewAsync(lease);
-        }
-
-        @Override
-        public String toString() {
-            return claim.toString();
+            return delegate().completeAsync(storable, ttl);
         }
     }
 

@@ -11,10 +11,9 @@ import io.github.idempotency.core.protect.EncryptionKeys;
 import io.github.idempotency.core.protect.KeyProvider;
 import io.github.idempotency.core.protect.ResponseRedactor;
 import io.github.idempotency.core.protect.StoreProtection;
-import io.github.idempotency.core.store.Claim;
 import io.github.idempotency.core.store.ClaimRequest;
 import io.github.idempotency.core.store.ClaimResult;
-import io.github.idempotency.core.store.EntryKey;
+import io.github.idempotency.core.store.ForwardingClaim;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.StoredResponse;
 import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
@@ -203,32 +202,11 @@ class DataProtectionTest {
             if (!(result instanceof ClaimResult.Acquired acquired)) {
                 return result;
             }
-            Claim claim = acquired.claim();
-            return new ClaimResult.Acquired(new Claim() {
-                @Override
-                public EntryKey key() {
-                    return claim.key();
-                }
-
-                @Override
-                public long fencingToken() {
-                    return claim.fencingToken();
-                }
-
+            return new ClaimResult.Acquired(new ForwardingClaim(acquired.claim()) {
                 @Override
                 public boolean complete(StoredResponse response, Duration ttl) {
                     completed.add(response);
-                    return claim.complete(response, ttl);
-                }
-
-                @Override
-                public boolean release() {
-                    return claim.release();
-                }
-
-                @Override
-                public boolean renew(Duration lease) {
-                    return claim.renew(lease);
+                    return super.complete(response, ttl);
                 }
             });
         }
