@@ -97,11 +97,11 @@ class ProtectedStore implements IdempotencyStore {
         }
         EntryKey key = request.key();
         if (result instanceof ClaimResult.InFlight inFlight) {
-            return matches(request, inFlight.fingerprint())
+            return matches(request, stored, inFlight.fingerprint())
                     ? new ClaimResult.InFlight(request.fingerprint(), inFlight.leaseExpiresAt()) : result;
         }
         ClaimResult.Completed completed = (ClaimResult.Completed) result;
-        if (!matches(request, completed.fingerprint())) {
+        if (!matches(request, stored, completed.fingerprint())) {
             return result; // a different request: 422, whatever the record holds
         }
         StoredResponse response = completed.response();
@@ -116,12 +116,14 @@ class ProtectedStore implements IdempotencyStore {
     }
 
     /**
+     * @param sent {@code request} as the store was sent it
      * @return whether {@code stored} is the fingerprint of {@code request}: its HMAC, or the plain
      *     fingerprint of a claim or record written without encryption (whose record is still
      *     refused unless unencrypted records are accepted)
      */
-    private boolean matches(ClaimRequest request, Fingerprint stored) {
-        return cipher.matches(request.key(), request.fingerprint(), stored) || stored.equals(request.fingerprint());
+    private boolean matches(ClaimRequest request, ClaimRequest sent, Fingerprint stored) {
+        return cipher.matches(request.key(), request.fingerprint(), sent.fingerprint(), stored)
+                || stored.equals(request.fingerprint());
     }
 
     /** @return what is stored of {@code response}: redacted and marked so, then encrypted */

@@ -76,10 +76,17 @@ final class RecordCipher {
         return hmac(fingerprintKeys().get(0), key, fingerprint);
     }
 
-    /** @return whether {@code stored} is {@code fingerprint}'s HMAC under any configured fingerprint key */
-    boolean matches(EntryKey key, Fingerprint fingerprint, Fingerprint stored) {
-        for (SecretKey fingerprintKey : fingerprintKeys()) {
-            if (hmac(fingerprintKey, key, fingerprint).equals(stored)) {
+    /**
+     * @param current {@link #storedFingerprint} of {@code fingerprint}, already computed
+     * @return whether {@code stored} is {@code fingerprint}'s HMAC under any configured fingerprint key
+     */
+    boolean matches(EntryKey key, Fingerprint fingerprint, Fingerprint current, Fingerprint stored) {
+        if (current.equals(stored)) {
+            return true;
+        }
+        List<SecretKey> fingerprintKeys = fingerprintKeys();
+        for (int i = 1; i < fingerprintKeys.size(); i++) {
+            if (hmac(fingerprintKeys.get(i), key, fingerprint).equals(stored)) {
                 return true;
             }
         }
