@@ -133,6 +133,8 @@ public final class IdempotentOperations implements AutoCloseable {
      * @throws OperationEncodingException if the inputs or the result cannot be encoded, or the
      *     stored result cannot be decoded
      * @throws IdempotencyStoreException if the store cannot be reached (fail closed)
+     * @throws io.github.idempotency.core.store.UnreadableRecordException if the key's stored outcome
+     *     cannot be read (an encrypting store without its key); the operation does not run again
      * @throws IllegalStateException if this runner is closed
      */
     public <T, E extends Exception> T run(OperationKey key, Object inputs, Class<T> resultType, Operation<T, E> work)

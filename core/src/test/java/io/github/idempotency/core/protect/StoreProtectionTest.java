@@ -12,6 +12,8 @@ import io.github.idempotency.core.Proceed;
 import io.github.idempotency.core.TestRequest;
 import io.github.idempotency.core.fingerprint.Fingerprint;
 import io.github.idempotency.core.metrics.MicrometerIdempotencyListener;
+import io.github.idempotency.core.operation.IdempotentOperations;
+import io.github.idempotency.core.operation.OperationKey;
 import io.github.idempotency.core.problem.ProblemType;
 import io.github.idempotency.core.store.ClaimRequest;
 import io.github.idempotency.core.store.ClaimResult;
@@ -132,6 +134,24 @@ class StoreProtectionTest {
         });
         assertThat(registry.get(MicrometerIdempotencyListener.OUTCOMES)
                 .tag("outcome", Outcome.UNREADABLE_RECORD.tag()).counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void anOperationWhoseStoredOutcomeCannotBeReadDoesNotRunAgain() {
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        OperationKey key = OperationKey.of("reports", "r-1");
+        try (IdempotentOperations operations = IdempotentOperations.builder(encrypted().protect(memory)).build()) {
+            assertThat(operations.run(key, "in", String.class, () -> "run " + runs.incrementAndGet())).isEqualTo("run 1");
+            assertThat(operations.run(key, "in", String.class, () -> "run " + runs.incrementAndGet())).isEqualTo("run 1");
+        }
+        IdempotencyStore otherKey = StoreProtection.builder()
+                .encryption(EncryptionKeys.builder().key("k2", OTHER_KEY).fingerprintKey(FINGERPRINT_KEY).build())
+                .build().protect(memory);
+        try (IdempotentOperations operations = IdempotentOperations.builder(otherKey).build()) {
+            assertThatThrownBy(() -> operations.run(key, "in", String.class, () -> "run " + runs.incrementAndGet()))
+                    .isInstanceOf(UnreadableRecordException.class).hasMessageContaining("did not run again");
+        }
+        assertThat(runs).hasValue(1);
     }
 
     @Test

@@ -13,7 +13,9 @@ import io.github.idempotency.core.protect.ResponseRedactor;
 import io.github.idempotency.core.protect.StoreProtection;
 import io.github.idempotency.core.store.ClaimRequest;
 import io.github.idempotency.core.store.ClaimResult;
+import io.github.idempotency.core.store.EntryKey;
 import io.github.idempotency.core.store.ForwardingClaim;
+import io.github.idempotency.core.store.ResponseHeader;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.StoredResponse;
 import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
@@ -130,15 +132,26 @@ class DataProtectionTest {
     void aKeyProviderBeanAndAResponseRedactorBeanAreUsed() {
         KeyProvider provider = EncryptionKeys.builder().key("bean", Base64.getDecoder().decode(KEY_1))
                 .fingerprintKey(Base64.getDecoder().decode(FINGERPRINT_KEY)).build();
+        TestRequest request = TestRequest.post("/p").withHeader("Idempotency-Key", "bean").withBody("{}");
+        StoredResponse created = new StoredResponse(201, List.of(new ResponseHeader("Content-Type", "application/json")),
+                "{\"secret\":\"s\",\"id\":1}".getBytes(StandardCharsets.UTF_8));
         runner.withBean(KeyProvider.class, () -> provider)
                 .withBean(ResponseRedactor.class, () -> ResponseRedactor.jsonFields("secret"))
                 .withPropertyValues("idempotency.encryption.enabled=true")
                 .run(context -> {
-                    assertThat(context).hasNotFailed();
-                    StoreProtection protection = IdempotencyProtectionConfiguration.storeProtection(
-                            context.getBean(IdempotencyProperties.class), provider, context.getBean(ResponseRedactor.class));
-                    assertThat(protection.encrypts()).isTrue();
-                    assertThat(protection.toString()).contains("bean").contains("secret");
+                    IdempotencyEngine engine = context.getBean(IdempotencyEngine.class);
+                    ((Proceed) engine.decide(request, EndpointPolicy.defaults())).complete(created);
+
+                    StoredResponse replay = ((Decision.Replay) engine.decide(request, EndpointPolicy.defaults())).response();
+                    assertThat(replay.status()).isEqualTo(201);
+                    assertThat(replay.headerValues(StoreProtection.REDACTED_HEADER)).containsExactly("true");
+                    assertThat(new String(replay.body(), StandardCharsets.UTF_8)).isEqualTo("{\"secret\":\"[REDACTED]\",\"id\":1}");
+                    EntryKey entry = new EntryKey(context.getBean(io.github.idempotency.core.scope.ScopeResolver.class)
+                            .resolve(request), "bean");
+                    assertThat(context.getBean(InMemoryIdempotencyStore.class).inspect(entry)).get()
+                            .isInstanceOfSatisfying(io.github.idempotency.core.store.EntrySummary.Completed.class,
+                                    stored -> assertThat(stored.status()).as("the envelope's, not the response's")
+                                            .isEqualTo(200));
                 });
     }
 
