@@ -4,6 +4,7 @@ import io.github.idempotency.core.Decision;
 import io.github.idempotency.core.EndpointPolicy;
 import io.github.idempotency.core.IdempotencyEngine;
 import io.github.idempotency.core.Proceed;
+import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.StoredResponse;
 import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
 import java.io.IOException;
@@ -45,8 +46,13 @@ public class EngineBenchmark {
 
     @Setup(Level.Trial)
     public void startEngine() throws IOException {
-        engine = IdempotencyEngine.builder(InMemoryIdempotencyStore.create()).build();
+        engine = IdempotencyEngine.builder(store()).build();
         proceed(engine.decide(retry, policy)).complete(response);
+    }
+
+    /** @return the store the engine runs on: the default in-memory store */
+    protected IdempotencyStore store() {
+        return InMemoryIdempotencyStore.create();
     }
 
     @TearDown(Level.Trial)

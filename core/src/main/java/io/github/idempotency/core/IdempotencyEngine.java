@@ -15,6 +15,7 @@ import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
 import io.github.idempotency.core.store.ResponseHeader;
 import io.github.idempotency.core.store.StoredResponse;
+import io.github.idempotency.core.store.UnreadableRecordException;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -196,6 +197,8 @@ public final class IdempotencyEngine implements AutoCloseable {
                 result = claim(attempt.claimRequest);
             } catch (IdempotencyStoreException e) {
                 return storeFailure(request, e);
+            } catch (UnreadableRecordException e) {
+                return unreadableRecord(request, e);
             }
             Decision decision = settle(attempt, result);
             if (decision != null) {
@@ -243,6 +246,8 @@ public final class IdempotencyEngine implements AutoCloseable {
                 Throwable cause = unwrap(failure);
                 if (cause instanceof IdempotencyStoreException e) {
                     decision.complete(storeFailure(attempt.request, e));
+                } else if (cause instanceof UnreadableRecordException e) {
+                    decision.complete(unreadableRecord(attempt.request, e));
                 } else if (cause != null) {
                     decision.completeExceptionally(cause);
                 } else {
@@ -412,6 +417,18 @@ public final class IdempotencyEngine implements AutoCloseable {
         return new Decision.Reject(problem(ProblemType.STORE_UNAVAILABLE,
                 "The idempotency store cannot be reached, so the request was not processed. Retry later.",
                 storeUnavailableRetryAfter));
+    }
+
+    /**
+     * A completed record the store could not read: a handler ran for this key, so it never runs
+     * again; the message names no key material (see {@link UnreadableRecordException}).
+     */
+    private Decision unreadableRecord(RequestView request, UnreadableRecordException e) {
+        log.error("The stored response of {} {} cannot be read, answering 500 without running the handler: {}",
+                request.method(), request.route(), e.getMessage());
+        return reject(request, Outcome.UNREADABLE_RECORD, ProblemType.UNREADABLE_RECORD,
+                "A request with this " + keyHeader + " was processed before, but its stored response cannot be read"
+                        + " back, so the request was not processed again. Contact the operator of this service.", null);
     }
 
     private Decision reject(RequestView request, Outcome outcome, ProblemType type, String detail,

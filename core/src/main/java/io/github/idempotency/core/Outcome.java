@@ -21,7 +21,9 @@ public enum Outcome {
     /** The store failed: {@code 503}, or the handler ran without idempotency (fail open). */
     STORE_ERROR,
     /** The handler ran but its response was not stored (policy, size, exception, lost claim). */
-    NOT_STORED;
+    NOT_STORED,
+    /** The key's completed record cannot be read (undecryptable, altered): {@code 500}, the handler did not run. */
+    UNREADABLE_RECORD;
 
     /** @return the lower-case tag value ({@code in_flight}) */
     public String tag() {

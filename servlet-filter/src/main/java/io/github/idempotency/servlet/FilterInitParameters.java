@@ -6,6 +6,10 @@ import io.github.idempotency.core.IdempotencyEngine;
 import io.github.idempotency.core.StoragePolicy;
 import io.github.idempotency.core.StoreFailureMode;
 import io.github.idempotency.core.fingerprint.FingerprintStrategy;
+import io.github.idempotency.core.protect.EncryptionKeys;
+import io.github.idempotency.core.protect.ResponseRedactor;
+import io.github.idempotency.core.protect.StoreProtection;
+import io.github.idempotency.core.store.IdempotencyStore;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
 import java.time.Duration;
@@ -16,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,12 +44,19 @@ final class FilterInitParameters {
     static final String FINGERPRINT = "fingerprint";
     static final String EXCLUDED_RESPONSE_HEADERS = "excluded-response-headers";
     static final String STORED_RESPONSE_HEADERS = "stored-response-headers";
+    static final String ENCRYPTION_KEYS = "encryption-keys";
+    static final String ENCRYPTION_CURRENT_KEY_ID = "encryption-current-key-id";
+    static final String ENCRYPTION_FINGERPRINT_KEY = "encryption-fingerprint-key";
+    static final String REDACTED_JSON_FIELDS = "redacted-json-fields";
 
     private static final List<String> KNOWN = List.of(KEY_HEADER, METHODS, PATHS, TTL, LEASE, KEY_REQUIRED,
             MAX_REQUEST_BODY, MAX_STORED_BODY, STORAGE_POLICY, CONCURRENCY, STORE_FAILURE_MODE, FINGERPRINT,
-            EXCLUDED_RESPONSE_HEADERS, STORED_RESPONSE_HEADERS);
-    /** Settings of the engine rather than of the filter's endpoints. */
-    private static final List<String> ENGINE_SETTINGS = List.of(KEY_HEADER, STORE_FAILURE_MODE);
+            EXCLUDED_RESPONSE_HEADERS, STORED_RESPONSE_HEADERS, ENCRYPTION_KEYS, ENCRYPTION_CURRENT_KEY_ID,
+            ENCRYPTION_FINGERPRINT_KEY, REDACTED_JSON_FIELDS);
+    /** Settings of the engine (and its store) rather than of the filter's endpoints. */
+    private static final List<String> ENGINE_SETTINGS = List.of(KEY_HEADER, STORE_FAILURE_MODE, ENCRYPTION_KEYS,
+            ENCRYPTION_CURRENT_KEY_ID, ENCRYPTION_FINGERPRINT_KEY, REDACTED_JSON_FIELDS);
+    private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|KiB|MB|MiB|GB|GiB)?", Pattern.CASE_INSENSITIVE);
@@ -95,6 +107,84 @@ final class FilterInitParameters {
             });
         }
         return engine;
+    }
+
+    /**
+     * Protects the store the filter builds its engine on, when the encryption or redaction
+     * parameters ask for it. Key material is never an init-parameter: the parameters name the
+     * environment variables that hold it (base64), and no message shows it.
+     *
+     * @param store the store
+     * @param environment looks up an environment variable ({@code System::getenv})
+     * @return {@code store}, protected as the parameters say; {@code store} itself when they say nothing
+     * @throws ServletException naming the parameter, for a malformed value, an unset variable or a bad key
+     */
+    IdempotencyStore protect(IdempotencyStore store, Function<String, String> environment) throws ServletException {
+        String keys = values.get(ENCRYPTION_KEYS);
+        String fields = values.get(REDACTED_JSON_FIELDS);
+        StoreProtection.Builder protection = StoreProtection.builder();
+        if (keys == null && (values.containsKey(ENCRYPTION_CURRENT_KEY_ID) || values.containsKey(ENCRYPTION_FINGERPRINT_KEY))) {
+            throw new ServletException("init-parameter " + ENCRYPTION_KEYS + " is missing: " + ENCRYPTION_CURRENT_KEY_ID
+                    + " and " + ENCRYPTION_FINGERPRINT_KEY + " apply only with encryption keys");
+        }
+        if (keys != null) {
+            protection.encryption(encryptionKeys(keys, environment));
+        }
+        if (fields != null) {
+            try {
+                protection.redactor(ResponseRedactor.jsonFields(list(fields).toArray(String[]::new)));
+            } catch (IllegalArgumentException e) {
+                throw invalid(REDACTED_JSON_FIELDS, fields, e.getMessage());
+            }
+        }
+        return keys == null && fields == null ? store : protection.build().protect(store);
+    }
+
+    private EncryptionKeys encryptionKeys(String keys, Function<String, String> environment) throws ServletException {
+        String fingerprintVariable = values.get(ENCRYPTION_FINGERPRINT_KEY);
+        if (fingerprintVariable == null) {
+            throw new ServletException("init-parameter " + ENCRYPTION_FINGERPRINT_KEY + " is missing: with "
+                    + ENCRYPTION_KEYS + " it names the environment variable holding the fingerprint key (base64 of 32"
+                    + " random bytes, a secret of its own)");
+        }
+        try {
+            EncryptionKeys.Builder builder = EncryptionKeys.builder();
+            List<String> pairs = list(keys);
+            String current = values.get(ENCRYPTION_CURRENT_KEY_ID);
+            if (current == null && pairs.size() > 1) {
+                throw new ServletException("init-parameter " + ENCRYPTION_CURRENT_KEY_ID + " is missing: "
+                        + ENCRYPTION_KEYS + " names " + pairs.size() + " keys, so say which one new records use");
+            }
+            for (String pair : pairs) {
+                String[] idAndVariable = pair.split("=", 2);
+                if (idAndVariable.length != 2 || !VARIABLE.matcher(idAndVariable[1].trim()).matches()) {
+                    throw invalid(ENCRYPTION_KEYS, keys, "comma-separated <key id>=<environment variable> pairs, such as"
+                            + " k1=IDEMPOTENCY_KEY_1, k2=IDEMPOTENCY_KEY_2");
+                }
+                String id = idAndVariable[0].trim();
+                builder.key(id, variable(ENCRYPTION_KEYS, idAndVariable[1].trim(), environment, "encryption key " + id));
+            }
+            if (current != null) {
+                builder.currentKeyId(current);
+            }
+            builder.fingerprintKey(variable(ENCRYPTION_FINGERPRINT_KEY, fingerprintVariable, environment, "fingerprint key"));
+            return builder.build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ServletException("invalid encryption init-parameters: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] variable(String parameter, String name, Function<String, String> environment, String what)
+            throws ServletException {
+        if (!VARIABLE.matcher(name).matches()) {
+            throw invalid(parameter, name, "the name of an environment variable holding the base64 key");
+        }
+        String value = environment.apply(name);
+        if (value == null || value.isBlank()) {
+            throw new ServletException("the environment variable " + name + " named by init-parameter " + parameter
+                    + " is not set; it holds the " + what + " in base64 (openssl rand -base64 32)");
+        }
+        return EncryptionKeys.decodeBase64(what + " (environment variable " + name + ")", value);
     }
 
     EndpointPolicy policy() throws ServletException {

@@ -95,8 +95,11 @@ public final class IdempotencyFilter implements Filter {
      * defaults): {@code key-header} and {@code store-failure-mode} (only when the filter builds
      * the engine), {@code methods}, {@code paths}, {@code ttl}, {@code lease},
      * {@code key-required}, {@code max-request-body}, {@code max-stored-body},
-     * {@code storage-policy}, {@code concurrency}, {@code fingerprint} and
-     * {@code excluded-response-headers}.
+     * {@code storage-policy}, {@code concurrency}, {@code fingerprint},
+     * {@code excluded-response-headers} and {@code stored-response-headers}; and, only when the
+     * filter builds the engine, the data protection of its store: {@code encryption-keys},
+     * {@code encryption-current-key-id}, {@code encryption-fingerprint-key} (naming environment
+     * variables that hold the keys) and {@code redacted-json-fields}.
      *
      * @throws ServletException naming the parameter, the bad value and what is accepted, for an
      *     unknown parameter or a bad value
@@ -115,7 +118,8 @@ public final class IdempotencyFilter implements Filter {
         paths = parameters.paths();
         Object supplied = config.getServletContext().getAttribute(ENGINE_ATTRIBUTE);
         if (supplied == null) {
-            engine = parameters.configure(IdempotencyEngine.builder(InMemoryIdempotencyStore.create())).build();
+            engine = parameters.configure(IdempotencyEngine.builder(
+                    parameters.protect(InMemoryIdempotencyStore.create(), System::getenv))).build();
             ownsEngine = true;
         } else if (supplied instanceof IdempotencyEngine suppliedEngine) {
             parameters.requireNoEngineSettings("in the servlet context attribute " + ENGINE_ATTRIBUTE);

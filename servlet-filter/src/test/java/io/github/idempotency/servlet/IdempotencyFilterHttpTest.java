@@ -67,6 +67,7 @@ abstract class IdempotencyFilterHttpTest {
     void stopContainer() throws Exception {
         stop();
         app.engine.close();
+        app.protectedEngine.close();
     }
 
     // ---- first request and replay
@@ -84,6 +85,26 @@ abstract class IdempotencyFilterHttpTest {
         assertThat(first.headers().allValues("Vary")).containsExactly("Accept", "Accept-Language");
         assertThat(first.headers().allValues("Content-Language")).containsExactly("fr-CA");
         assertReplayOf(first, replay);
+        assertThat(app.executions(key)).isEqualTo(1);
+    }
+
+    @Test
+    void withRedactionTheFirstClientGetsTheOriginalAndAReplayTheRedactedBodyMarkedSo() throws Exception {
+        String key = newKey();
+        String card = "4242-" + key;
+        HttpResponse<byte[]> first = post("/protected/echo", key, JSON, "{\"card\":{\"number\":\"" + card + "\"}}");
+        HttpResponse<byte[]> replay = post("/protected/echo", key, JSON, "{\"card\":{\"number\":\"" + card + "\"}}");
+
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(text(first)).isEqualTo("{\"execution\":1,\"user\":\"anonymous\",\"received\":{\"card\":{\"number\":\""
+                + card + "\"}}}");
+        assertThat(first.headers().firstValue("Idempotent-Redacted")).isEmpty();
+        assertThat(replay.statusCode()).isEqualTo(201);
+        assertThat(text(replay)).isEqualTo(
+                "{\"execution\":1,\"user\":\"anonymous\",\"received\":{\"card\":{\"number\":\"[REDACTED]\"}}}");
+        assertThat(replay.headers().firstValue("Idempotent-Redacted")).hasValue("true");
+        assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(replay.headers().allValues("Link")).isEqualTo(first.headers().allValues("Link"));
         assertThat(app.executions(key)).isEqualTo(1);
     }
 

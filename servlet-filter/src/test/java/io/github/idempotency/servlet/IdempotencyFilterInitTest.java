@@ -209,4 +209,54 @@ class IdempotencyFilterInitTest {
             }
         };
     }
+
+    @Test
+    void encryptionAndRedactionParametersProtectTheStoreWithKeysFromTheEnvironment() throws Exception {
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        Map<String, String> environment = Map.of("KEY_1", key, "KEY_2", key, "FINGERPRINT_KEY", key);
+        FilterInitParameters parameters = FilterInitParameters.read(config(Map.of(
+                "encryption-keys", "k1=KEY_1, k2=KEY_2",
+                "encryption-current-key-id", "k2",
+                "encryption-fingerprint-key", "FINGERPRINT_KEY",
+                "redacted-json-fields", "card.number")));
+        InMemoryIdempotencyStore store = InMemoryIdempotencyStore.create();
+
+        io.github.idempotency.core.store.IdempotencyStore protectedStore = parameters.protect(store, environment::get);
+
+        assertThat(protectedStore).isNotSameAs(store);
+        assertThat(protectedStore.toString()).contains("encrypted").contains("card.number").doesNotContain(key);
+        assertThat(FilterInitParameters.read(config(Map.of())).protect(store, environment::get)).isSameAs(store);
+    }
+
+    @Test
+    void encryptionParametersNameWhatIsMissingAndNeverShowAKey() throws Exception {
+        String secret = "c2VjcmV0LWtleS1tYXRlcmlhbA!!";
+        Map<String, String> environment = Map.of("BAD", secret, "SHORT", "c2hvcnQ=");
+        Map<Map<String, String>, String> cases = Map.of(
+                Map.of("encryption-keys", "k1=UNSET", "encryption-fingerprint-key", "BAD"),
+                "environment variable UNSET named by init-parameter encryption-keys is not set",
+                Map.of("encryption-keys", "k1=BAD", "encryption-fingerprint-key", "BAD"),
+                "(environment variable BAD) is not valid base64",
+                Map.of("encryption-keys", "k1=SHORT", "encryption-fingerprint-key", "BAD"), "has 5 bytes",
+                Map.of("encryption-keys", "k1"), "encryption-fingerprint-key is missing",
+                Map.of("encryption-keys", "k1=A, k2=B", "encryption-fingerprint-key", "BAD"),
+                "encryption-current-key-id is missing",
+                Map.of("encryption-current-key-id", "k1"), "encryption-keys is missing",
+                Map.of("redacted-json-fields", "a..b"), "invalid init-parameter redacted-json-fields");
+        for (Map.Entry<Map<String, String>, String> c : cases.entrySet()) {
+            FilterInitParameters parameters = FilterInitParameters.read(config(c.getKey()));
+            assertThatThrownBy(() -> parameters.protect(InMemoryIdempotencyStore.create(), environment::get))
+                    .isInstanceOf(ServletException.class)
+                    .hasMessageContaining(c.getValue())
+                    .hasMessageNotContaining(secret);
+        }
+    }
+
+    @Test
+    void encryptionParametersCannotApplyToASuppliedEngine() throws Exception {
+        FilterInitParameters parameters = FilterInitParameters.read(config(Map.of("redacted-json-fields", "a")));
+
+        assertThatThrownBy(() -> parameters.requireNoEngineSettings("in the attribute"))
+                .hasMessageContaining("redacted-json-fields");
+    }
 }

@@ -4,6 +4,9 @@ import io.github.idempotency.core.ConcurrencyPolicy;
 import io.github.idempotency.core.EndpointPolicy;
 import io.github.idempotency.core.IdempotencyEngine;
 import io.github.idempotency.core.MutableClock;
+import io.github.idempotency.core.protect.EncryptionKeys;
+import io.github.idempotency.core.protect.ResponseRedactor;
+import io.github.idempotency.core.protect.StoreProtection;
 import io.github.idempotency.core.store.memory.InMemoryIdempotencyStore;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -69,6 +72,13 @@ final class TestApplication implements ServletContainerInitializer {
     final MutableClock clock = new MutableClock();
     final CountingStore store = new CountingStore(InMemoryIdempotencyStore.builder().clock(clock).build());
     final IdempotencyEngine engine = IdempotencyEngine.builder(store).nanoTime(clock::nanoTime).build();
+    /** The engine of {@code /protected/*}: its own store, encrypted, with the echoed card number redacted. */
+    final IdempotencyEngine protectedEngine = IdempotencyEngine.builder(StoreProtection.builder()
+                    .encryption(EncryptionKeys.builder().key("k1", new byte[32]).fingerprintKey(new byte[32]).build())
+                    .redactor(ResponseRedactor.jsonFields("received.card.number"))
+                    .build()
+                    .protect(InMemoryIdempotencyStore.create()))
+            .build();
     private final Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
     private volatile Gate gate = new Gate();
     /** Per {@code X-Probe}: the stored response captured on a {@code /late/*} request, or why there is none. */
@@ -128,6 +138,10 @@ final class TestApplication implements ServletContainerInitializer {
                     .paths("/twice/*")
                     .build());
         }
+        addFilter(context, "idempotency-protected", IdempotencyFilter.builder(protectedEngine)
+                .policy(EndpointPolicy.builder().keyRequired(true).build())
+                .paths("/protected/*")
+                .build());
         FilterRegistration.Dynamic configured = context.addFilter("idempotency-configured", IdempotencyFilter.class);
         configured.setInitParameter("paths", "/configured/*");
         configured.setInitParameter("key-required", "true");
@@ -141,7 +155,7 @@ final class TestApplication implements ServletContainerInitializer {
         context.addServlet("late-capture", new LateCaptureServlet()).addMapping("/late/*");
 
         ServletRegistration.Dynamic servlet = context.addServlet("scenarios", new ScenarioServlet());
-        servlet.addMapping("/api/*", "/wait/*", "/big/*", "/twice/*", "/configured/*", "/open/*");
+        servlet.addMapping("/api/*", "/wait/*", "/big/*", "/twice/*", "/configured/*", "/open/*", "/protected/*");
         servlet.setAsyncSupported(true);
         servlet.setMultipartConfig(new MultipartConfigElement(""));
     }

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@value #OUTCOMES}: counter tagged {@code outcome} = {@code new}, {@code replayed},
  *       {@code mismatch}, {@code in_flight}, {@code missing_key}, {@code invalid_key},
- *       {@code body_too_large}, {@code store_error}, {@code not_stored}. A request whose handler
+ *       {@code body_too_large}, {@code store_error}, {@code not_stored}, {@code unreadable_record}. A request whose handler
  *       ran counts {@code new}, and additionally {@code not_stored} (or {@code store_error}) when
  *       its response was not stored.</li>
  *   <li>{@value #STORE_CALLS}: timer tagged {@code operation} = {@code claim}, {@code complete},

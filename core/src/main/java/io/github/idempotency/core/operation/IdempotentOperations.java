@@ -13,6 +13,7 @@ import io.github.idempotency.core.fingerprint.FingerprintStrategy;
 import io.github.idempotency.core.problem.Problem;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.IdempotencyStoreException;
+import io.github.idempotency.core.store.UnreadableRecordException;
 import io.github.idempotency.core.store.StoredResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -132,6 +133,8 @@ public final class IdempotentOperations implements AutoCloseable {
      * @throws OperationEncodingException if the inputs or the result cannot be encoded, or the
      *     stored result cannot be decoded
      * @throws IdempotencyStoreException if the store cannot be reached (fail closed)
+     * @throws io.github.idempotency.core.store.UnreadableRecordException if the key's stored outcome
+     *     cannot be read (an encrypting store without its key); the operation does not run again
      * @throws IllegalStateException if this runner is closed
      */
     public <T, E extends Exception> T run(OperationKey key, Object inputs, Class<T> resultType, Operation<T, E> work)
@@ -344,6 +347,9 @@ public final class IdempotentOperations implements AutoCloseable {
             case STORE_UNAVAILABLE -> new IdempotencyStoreException("The idempotency store cannot be reached, so the"
                     + " operation with key " + IdempotentOperationException.describe(key) + " did not run (the runner"
                     + " fails closed). Retry later.", storeFailure);
+            case UNREADABLE_RECORD -> new UnreadableRecordException("The stored outcome of the operation with key "
+                    + IdempotentOperationException.describe(key) + " cannot be read, so the operation did not run"
+                    + " again: " + problem.detail());
             default -> new IllegalStateException("unexpected answer for the operation with key "
                     + IdempotentOperationException.describe(key) + ": " + problem.detail());
         };

@@ -17,7 +17,13 @@ public enum ProblemType {
     FINGERPRINT_MISMATCH(422, "idempotency-key-reused",
             "Idempotency-Key was already used with a different request"),
     /** The idempotency store cannot be reached and the engine fails closed: {@code 503}. */
-    STORE_UNAVAILABLE(503, "idempotency-store-unavailable", "Idempotency store is unavailable");
+    STORE_UNAVAILABLE(503, "idempotency-store-unavailable", "Idempotency store is unavailable"),
+    /**
+     * The key has a completed record that cannot be read (its encryption key is no longer
+     * configured, or it was altered): {@code 500}; the handler does not run again.
+     */
+    UNREADABLE_RECORD(500, "stored-response-unreadable",
+            "The stored response for this Idempotency-Key cannot be read");
 
     private final int status;
     private final String slug;

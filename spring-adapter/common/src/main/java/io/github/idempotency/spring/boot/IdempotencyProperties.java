@@ -5,7 +5,9 @@ import io.github.idempotency.core.StoreFailureMode;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -90,6 +92,20 @@ public class IdempotencyProperties {
 
     /** Where stored responses live. */
     private final Store store = new Store();
+
+    /** Encryption of what the store keeps. */
+    private final Encryption encryption = new Encryption();
+
+    /** Redaction of stored responses before they are stored. */
+    private final Redaction redaction = new Redaction();
+
+    public Encryption getEncryption() {
+        return encryption;
+    }
+
+    public Redaction getRedaction() {
+        return redaction;
+    }
 
     public boolean isEnabled() {
         return enabled;
@@ -541,6 +557,146 @@ public class IdempotencyProperties {
 
         public void setBatchSize(int batchSize) {
             this.batchSize = batchSize;
+        }
+    }
+
+    /**
+     * {@code idempotency.encryption.*}: AES-GCM encryption of every stored response and HMAC
+     * fingerprints. Key material is base64 (write it as a placeholder, {@code ${IDEMPOTENCY_KEY_1}},
+     * to read it from an environment variable), or comes from a {@code KeyProvider} bean, which
+     * takes precedence. {@link #toString()} masks every key.
+     */
+    public static class Encryption {
+
+        /**
+         * Whether stored responses are encrypted and stored fingerprints are HMACs. Needs
+         * idempotency.encryption.keys and idempotency.encryption.fingerprint-key, or a KeyProvider bean.
+         */
+        private boolean enabled = false;
+
+        /**
+         * AES keys by key id (letters, digits, '.', '_', '-'), each 16, 24 or 32 bytes in base64
+         * (openssl rand -base64 32). Records written under a key stay readable while it is listed.
+         */
+        private Map<String, String> keys = new LinkedHashMap<>();
+
+        /** Id of the key new records are encrypted under; may be empty when there is only one key. */
+        private String currentKeyId = "";
+
+        /**
+         * HMAC key of stored fingerprints, at least 16 bytes in base64, a secret of its own (not
+         * one of the encryption keys).
+         */
+        private String fingerprintKey = "";
+
+        /** Earlier fingerprint keys, still accepted when comparing a stored fingerprint (rotation). */
+        private List<String> previousFingerprintKeys = new ArrayList<>();
+
+        /**
+         * Whether records written before encryption was enabled are still replayed as they are.
+         * Turn it on while enabling encryption on a store with records, and off again one TTL later.
+         */
+        private boolean acceptUnencryptedRecords = false;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Map<String, String> getKeys() {
+            return keys;
+        }
+
+        public void setKeys(Map<String, String> keys) {
+            this.keys = keys;
+        }
+
+        public String getCurrentKeyId() {
+            return currentKeyId;
+        }
+
+        public void setCurrentKeyId(String currentKeyId) {
+            this.currentKeyId = currentKeyId;
+        }
+
+        public String getFingerprintKey() {
+            return fingerprintKey;
+        }
+
+        public void setFingerprintKey(String fingerprintKey) {
+            this.fingerprintKey = fingerprintKey;
+        }
+
+        public List<String> getPreviousFingerprintKeys() {
+            return previousFingerprintKeys;
+        }
+
+        public void setPreviousFingerprintKeys(List<String> previousFingerprintKeys) {
+            this.previousFingerprintKeys = previousFingerprintKeys;
+        }
+
+        public boolean isAcceptUnencryptedRecords() {
+            return acceptUnencryptedRecords;
+        }
+
+        public void setAcceptUnencryptedRecords(boolean acceptUnencryptedRecords) {
+            this.acceptUnencryptedRecords = acceptUnencryptedRecords;
+        }
+
+        /** @return the settings with every key masked */
+        @Override
+        public String toString() {
+            return "Encryption[enabled=" + enabled + ", keys=" + keys.keySet() + ", currentKeyId=" + currentKeyId
+                    + ", fingerprintKey=" + (fingerprintKey.isEmpty() ? "(none)" : "(masked)")
+                    + ", previousFingerprintKeys=" + previousFingerprintKeys.size() + ", acceptUnencryptedRecords="
+                    + acceptUnencryptedRecords + "]";
+        }
+    }
+
+    /**
+     * {@code idempotency.redaction.*}: values removed from JSON response bodies before they are
+     * stored. The first client gets the original; a replay gets the redacted body and
+     * Idempotent-Redacted: true. A {@code ResponseRedactor} bean takes precedence.
+     */
+    public static class Redaction {
+
+        /**
+         * Field paths in JSON response bodies whose values are not stored: member names separated by
+         * dots, * for every member, arrays walked through (card.number, items.token).
+         */
+        private List<String> jsonPaths = new ArrayList<>();
+
+        /** What replaces a redacted value in the stored body. */
+        private String replacement = "[REDACTED]";
+
+        /** Whether redacted members are removed from the stored body instead of replaced. */
+        private boolean remove = false;
+
+        public List<String> getJsonPaths() {
+            return jsonPaths;
+        }
+
+        public void setJsonPaths(List<String> jsonPaths) {
+            this.jsonPaths = jsonPaths;
+        }
+
+        public String getReplacement() {
+            return replacement;
+        }
+
+        public void setReplacement(String replacement) {
+            this.replacement = replacement;
+        }
+
+        public boolean isRemove() {
+            return remove;
+        }
+
+        public void setRemove(boolean remove) {
+            this.remove = remove;
         }
     }
 }

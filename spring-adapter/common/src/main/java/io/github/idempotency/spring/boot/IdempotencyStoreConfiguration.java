@@ -52,7 +52,9 @@ import org.springframework.util.ClassUtils;
  * are optional dependencies: a store type whose module (or, for {@code jdbc}, whose
  * {@link DataSource}) is missing fails startup with an {@link IdempotencyConfigurationException} naming what to
  * add (see {@link #requiredStore}). Stores that open connections or threads of their own are closed
- * with the context. With Spring Boot Actuator, the store's health indicator
+ * with the context. What the store keeps is encrypted and redacted as {@code idempotency.encryption.*}
+ * and {@code idempotency.redaction.*} say ({@link IdempotencyProtectionConfiguration}, a store
+ * decorator applied first). With Spring Boot Actuator, the store's health indicator
  * ({@link IdempotencyHealthConfiguration}) and the endpoint {@code idempotency}
  * ({@link IdempotencyEndpointConfiguration}).
  *
@@ -62,7 +64,8 @@ import org.springframework.util.ClassUtils;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(IdempotencyProperties.class)
-@Import({IdempotencyHealthConfiguration.class, IdempotencyEndpointConfiguration.class})
+@Import({IdempotencyHealthConfiguration.class, IdempotencyEndpointConfiguration.class,
+        IdempotencyProtectionConfiguration.class})
 @ImportRuntimeHints(IdempotencyRuntimeHints.class)
 public class IdempotencyStoreConfiguration {
 

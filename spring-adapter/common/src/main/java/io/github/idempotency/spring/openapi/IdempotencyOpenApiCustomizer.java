@@ -168,6 +168,8 @@ public class IdempotencyOpenApiCustomizer implements GlobalOperationCustomizer, 
         Stream.of(ProblemType.values())
                 .filter(type -> type != ProblemType.MISSING_KEY || keyRequired)
                 .filter(type -> type != ProblemType.STORE_UNAVAILABLE || failsClosed)
+                // A server fault (an undecryptable record), listed no more than any other 500.
+                .filter(type -> type != ProblemType.UNREADABLE_RECORD)
                 .collect(Collectors.groupingBy(ProblemType::status, TreeMap::new, Collectors.toList()))
                 .forEach((status, types) -> responses.put(String.valueOf(status), problemResponse(types)));
         return responses;

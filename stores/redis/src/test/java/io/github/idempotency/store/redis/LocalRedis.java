@@ -76,4 +76,31 @@ final class LocalRedis {
             } while (!cursor.isFinished());
         }
     }
+
+    /**
+     * A byte-array connection to the local Redis with a key prefix of its own, for one test class:
+     * opened in its {@code @BeforeAll}, closed (and its keys deleted) in its {@code @AfterAll}.
+     */
+    static final class Session implements AutoCloseable {
+        final RedisClient client;
+        final StatefulRedisConnection<byte[], byte[]> connection;
+        final String keyPrefix = uniqueKeyPrefix();
+
+        private Session(RedisClient client) {
+            this.client = client;
+            this.connection = client.connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
+        }
+
+        /** @return a session; skips the calling test class (or fails it when CI=true) without Redis */
+        static Session openOrSkip() {
+            return new Session(clientOrSkip());
+        }
+
+        @Override
+        public void close() {
+            deleteKeys(client, keyPrefix);
+            connection.close();
+            client.shutdown();
+        }
+    }
 }
