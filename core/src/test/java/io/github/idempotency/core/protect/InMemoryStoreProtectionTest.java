@@ -44,13 +44,25 @@ class InMemoryStoreProtectionTest extends StoreProtectionContract {
 
     @Override
     protected void flipStoredResponseByte(EntryKey key) {
-        List<byte[]> envelopes = reachable(store).stream()
-                .filter(v -> v instanceof byte[] b && b.length > 3 && b[0] == 'I' && b[1] == 'K' && b[2] == 'E')
+        // The store keeps each record as one array that ends with the envelope, "IKE" and the ciphertext.
+        List<byte[]> records = reachable(store).stream()
+                .filter(v -> v instanceof byte[] b && envelopeAt(b) >= 0)
                 .map(byte[].class::cast)
                 .toList();
-        assertThat(envelopes).as("encrypted records the store holds").hasSize(1);
-        byte[] envelope = envelopes.get(0);
-        envelope[envelope.length / 2] ^= 0x01;
+        assertThat(records).as("encrypted records the store holds").hasSize(1);
+        byte[] record = records.get(0);
+        int envelope = envelopeAt(record);
+        record[envelope + (record.length - envelope) / 2] ^= 0x01;
+    }
+
+    /** @return where the envelope's magic bytes {@code IKE} start in {@code bytes}, or -1 */
+    private static int envelopeAt(byte[] bytes) {
+        for (int i = 0; i + 3 <= bytes.length; i++) {
+            if (bytes[i] == 'I' && bytes[i + 1] == 'K' && bytes[i + 2] == 'E') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** @return the byte arrays and strings reachable from {@code root} through the library's own objects */
