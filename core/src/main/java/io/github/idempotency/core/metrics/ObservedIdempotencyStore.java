@@ -3,7 +3,7 @@ package io.github.idempotency.core.metrics;
 import io.github.idempotency.core.store.Claim;
 import io.github.idempotency.core.store.ClaimRequest;
 import io.github.idempotency.core.store.ClaimResult;
-import io.github.idempotency.core.store.EntryKey;
+import io.github.idempotency.core.store.ForwardingClaim;
 import io.github.idempotency.core.store.IdempotencyStore;
 import io.github.idempotency.core.store.StoredResponse;
 import io.micrometer.observation.Observation;
@@ -157,22 +157,13 @@ public final class ObservedIdempotencyStore implements IdempotencyStore {
     }
 
     /** The calls on one claim, each observed. */
-    private final class ObservedClaim implements Claim {
+    private final class ObservedClaim extends ForwardingClaim {
 
         private final Claim claim;
 
         ObservedClaim(Claim claim) {
+            super(claim);
             this.claim = claim;
-        }
-
-        @Override
-        public EntryKey key() {
-            return claim.key();
-        }
-
-        @Override
-        public long fencingToken() {
-            return claim.fencingToken();
         }
 
         @Override
@@ -203,11 +194,6 @@ public final class ObservedIdempotencyStore implements IdempotencyStore {
         @Override
         public CompletionStage<Boolean> renewAsync(Duration lease) {
             return callAsync("renew", () -> claim.renewAsync(lease));
-        }
-
-        @Override
-        public String toString() {
-            return claim.toString();
         }
 
         private boolean call(String operation, Supplier<Boolean> call) {

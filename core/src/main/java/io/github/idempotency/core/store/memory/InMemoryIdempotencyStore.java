@@ -55,11 +55,11 @@ import java.util.function.UnaryOperator;
  * renew, even if nobody has taken the entry over yet.
  *
  * <p><b>Size.</b> Each completed record is kept as one byte array, the response in the encoding
- * that the Redis and JDBC stores write, decoded again on a replay. Records are bounded by their
- * total weight in bytes: the array's length plus a fixed overhead per record for its key and the
- * cache's entry, which together come close to the heap the record retains;
- * {@value #DEFAULT_MAXIMUM_WEIGHT_BYTES} bytes by default. When the bound is reached the cache evicts records it judges least likely to
- * be used again, possibly before their TTL ends: a retry whose record was evicted runs the handler
+ * that the Redis and JDBC stores write, decoded again on a replay, under a key that is one array
+ * too. Records are bounded by their total weight in bytes: the array's length plus a fixed
+ * overhead per record for its key and the cache's entry, which together come close to the heap
+ * the record retains; {@value #DEFAULT_MAXIMUM_WEIGHT_BYTES} bytes by default. When the bound is
+ * reached the cache evicts records it judges least likely to be used again, possibly before their TTL ends: a retry whose record was evicted runs the handler
  * again, as if the key were new. Size the bound for the number of responses that must survive
  * their TTL. Claims are not in the cache and never evicted for size (only their lease ends them),
  * so a full store never lets two requests with the same key run at once.
