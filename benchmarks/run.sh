@@ -4,7 +4,7 @@
 #
 #   benchmarks/run.sh [--short] [--micro-only | --load-only] [load benchmark arguments...]
 #
-# --short: under 4 minutes on 2 cores once built (JMH: 1 fork, 2 x 1 s warm-up, 3 x 1 s measured;
+# --short: under 5 minutes on 2 cores, build included (JMH: 1 fork, 2 x 1 s warm-up, 3 x 1 s measured;
 # load: 1 round, 4 s warm-up, 8 s measured per scenario). Without it, about 22 minutes: JMH 1 fork,
 # 5 x 2 s warm-up, 5 x 2 s measured; load 3 rounds, 20 s warm-up, 20 s measured per scenario and
 # round. The load benchmark runs every scenario once per round, against a fresh server each time,
